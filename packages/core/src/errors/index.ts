@@ -1,0 +1,1 @@
+export { isPhalaError, PhalaError } from "./phalaError.js";

@@ -1,0 +1,2 @@
+export type { ScaleErrorCode } from "./decodeExact.js";
+export { decodeExact, ScaleDecodeError } from "./decodeExact.js";
