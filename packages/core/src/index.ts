@@ -3,3 +3,4 @@ export * from "./errors/index.js";
 export * from "./hashing/index.js";
 export * from "./keys/index.js";
 export * from "./scale/index.js";
+export * from "./trie/index.js";

@@ -55,3 +55,8 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
+
+/** A string with one char per byte, for using bytes as Map keys. */
+export function byteKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}

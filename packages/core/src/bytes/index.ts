@@ -1,2 +1,2 @@
 export type { HexString } from "./bytes.js";
-export { compareBytes, concatBytes, equalBytes, fromHex, InvalidHexError, toHex, utf8 } from "./bytes.js";
+export { byteKey, compareBytes, concatBytes, equalBytes, fromHex, InvalidHexError, toHex, utf8 } from "./bytes.js";
