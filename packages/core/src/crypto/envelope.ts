@@ -1,0 +1,214 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { Bytes, Struct } from "@polkadot-api/substrate-bindings";
+import { equalBytes, utf8 } from "../bytes/bytes.js";
+import { PhalaError } from "../errors/phalaError.js";
+import { assertLength } from "../keys/ed25519.js";
+import { decodeExact } from "../scale/decodeExact.js";
+import { hkdfSha256 } from "./hkdf.js";
+import { X25519_KEY_LENGTH, X25519Error, type X25519Keypair, x25519Ephemeral, x25519FromSecret } from "./x25519.js";
+
+export const ENVELOPE_DOMAIN = "phala/envelope/v1";
+export const ENVELOPE_IV_LENGTH = 12;
+export const ENVELOPE_TAG_LENGTH = 16;
+export const ENVELOPE_MAX_PURPOSE_LENGTH = 255;
+
+export type EnvelopeErrorCode =
+  | "ENVELOPE_DECRYPT_FAILED"
+  | "ENVELOPE_MALFORMED"
+  | "ENVELOPE_SENDER_MISMATCH"
+  | "ENVELOPE_INVALID_ARGUMENT";
+
+export class EnvelopeError extends PhalaError<EnvelopeErrorCode> {
+  override readonly name = "EnvelopeError";
+}
+
+/** `ciphertext` is the AES-256-GCM ciphertext followed by its 16-byte tag. */
+export interface Envelope {
+  readonly senderPublic: Uint8Array;
+  readonly iv: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+export const envelopeCodec = Struct({
+  senderPublic: Bytes(X25519_KEY_LENGTH),
+  iv: Bytes(ENVELOPE_IV_LENGTH),
+  ciphertext: Bytes(),
+});
+
+const DOMAIN_BYTES = utf8(ENVELOPE_DOMAIN);
+const infoCodec = Struct({ domain: Bytes(), purpose: Bytes() });
+const aadCodec = Struct({
+  domain: Bytes(),
+  senderPublic: Bytes(X25519_KEY_LENGTH),
+  recipientPublic: Bytes(X25519_KEY_LENGTH),
+  purpose: Bytes(),
+});
+
+function malformed(reason: string, details: Record<string, unknown> = {}, cause?: unknown): EnvelopeError {
+  return new EnvelopeError("ENVELOPE_MALFORMED", `malformed envelope: ${reason}`, details, { cause });
+}
+
+function decryptFailed(cause?: unknown): EnvelopeError {
+  return new EnvelopeError("ENVELOPE_DECRYPT_FAILED", "envelope decryption failed", {}, { cause });
+}
+
+function checkShape(envelope: Envelope): Envelope {
+  const { senderPublic, iv, ciphertext } = envelope;
+  if (!(senderPublic instanceof Uint8Array) || senderPublic.length !== X25519_KEY_LENGTH) {
+    throw malformed("sender public key must be 32 bytes");
+  }
+  if (!(iv instanceof Uint8Array) || iv.length !== ENVELOPE_IV_LENGTH) throw malformed("iv must be 12 bytes");
+  if (!(ciphertext instanceof Uint8Array) || ciphertext.length < ENVELOPE_TAG_LENGTH) {
+    throw malformed("ciphertext is shorter than the 16-byte tag");
+  }
+  return envelope;
+}
+
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  return envelopeCodec.enc(checkShape(envelope));
+}
+
+/** Truncated, over-long or malformed SCALE → ScaleDecodeError; a ciphertext shorter than the tag → EnvelopeError. */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  return checkShape(decodeExact(envelopeCodec.dec, bytes, "Envelope"));
+}
+
+function purposeBytes(purpose: string): Uint8Array {
+  const bytes = typeof purpose === "string" ? utf8(purpose) : undefined;
+  if (bytes === undefined || bytes.length === 0 || bytes.length > ENVELOPE_MAX_PURPOSE_LENGTH) {
+    throw new EnvelopeError(
+      "ENVELOPE_INVALID_ARGUMENT",
+      `envelope purpose must be 1..${ENVELOPE_MAX_PURPOSE_LENGTH} UTF-8 bytes`,
+      { length: bytes?.length ?? -1 },
+    );
+  }
+  return bytes;
+}
+
+function toKeypair(secret: Uint8Array | X25519Keypair): X25519Keypair {
+  return secret instanceof Uint8Array ? x25519FromSecret(secret) : secret;
+}
+
+/**
+ * key = HKDF-SHA256(ikm = X25519(sender, recipient), salt = senderPublic ++ recipientPublic,
+ * info = SCALE((domain, purpose)), L = 32). The raw public-key bytes go into the salt (and the AAD)
+ * because X25519 ignores the top bit of the u-coordinate: two encodings share one shared secret.
+ */
+function envelopeKey(
+  shared: Uint8Array,
+  senderPublic: Uint8Array,
+  recipientPublic: Uint8Array,
+  purpose: Uint8Array,
+): Uint8Array {
+  const salt = new Uint8Array(2 * X25519_KEY_LENGTH);
+  salt.set(senderPublic, 0);
+  salt.set(recipientPublic, X25519_KEY_LENGTH);
+  const key = hkdfSha256(shared, salt, infoCodec.enc({ domain: DOMAIN_BYTES, purpose }), 32);
+  shared.fill(0);
+  return key;
+}
+
+function envelopeAad(senderPublic: Uint8Array, recipientPublic: Uint8Array, purpose: Uint8Array): Uint8Array {
+  return aadCodec.enc({ domain: DOMAIN_BYTES, senderPublic, recipientPublic, purpose });
+}
+
+export interface SealEnvelopeOptions {
+  readonly recipientPublic: Uint8Array;
+  readonly purpose: string;
+  readonly plaintext: Uint8Array;
+  /** Omit for a fresh ephemeral sender key. */
+  readonly senderSecret?: Uint8Array | X25519Keypair;
+  /**
+   * Omit for 12 random bytes. A caller-chosen iv must never repeat for the same sender, recipient
+   * and purpose: under AES-GCM a repeated (key, iv) pair leaks plaintext and the authentication key.
+   */
+  readonly iv?: Uint8Array;
+}
+
+export function sealEnvelope(options: SealEnvelopeOptions): Envelope {
+  const { recipientPublic, plaintext } = options;
+  assertLength(recipientPublic, X25519_KEY_LENGTH, "recipient public key");
+  const purpose = purposeBytes(options.purpose);
+  if (options.iv !== undefined && !(options.iv instanceof Uint8Array && options.iv.length === ENVELOPE_IV_LENGTH)) {
+    throw new EnvelopeError("ENVELOPE_INVALID_ARGUMENT", "envelope iv must be 12 bytes", {
+      length: options.iv instanceof Uint8Array ? options.iv.length : -1,
+    });
+  }
+  const iv = options.iv === undefined ? new Uint8Array(randomBytes(ENVELOPE_IV_LENGTH)) : options.iv.slice();
+  const sender = options.senderSecret === undefined ? x25519Ephemeral() : toKeypair(options.senderSecret);
+  const senderPublic = sender.publicKey;
+
+  const key = envelopeKey(sender.sharedSecret(recipientPublic), senderPublic, recipientPublic, purpose);
+  const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: ENVELOPE_TAG_LENGTH });
+  key.fill(0);
+  cipher.setAAD(envelopeAad(senderPublic, recipientPublic, purpose));
+  const body = cipher.update(plaintext);
+  const tail = cipher.final();
+  const ciphertext = new Uint8Array(body.length + tail.length + ENVELOPE_TAG_LENGTH);
+  ciphertext.set(body, 0);
+  ciphertext.set(tail, body.length);
+  ciphertext.set(cipher.getAuthTag(), body.length + tail.length);
+  return { senderPublic: senderPublic.slice(), iv, ciphertext };
+}
+
+export interface OpenEnvelopeOptions {
+  readonly recipientSecret: Uint8Array | X25519Keypair;
+  readonly envelope: Envelope | Uint8Array;
+  readonly purpose: string;
+  /** When given, an envelope from any other sender key is rejected before decryption. */
+  readonly expectedSender?: Uint8Array;
+}
+
+/**
+ * Returns the plaintext, or throws an EnvelopeError; never returns partial plaintext.
+ * A wrong-length recipient secret or expected sender is a caller bug and throws InvalidKeyError.
+ */
+export function openEnvelope(options: OpenEnvelopeOptions): Uint8Array {
+  const recipient = toKeypair(options.recipientSecret);
+  const purpose = purposeBytes(options.purpose);
+  const { expectedSender } = options;
+  if (expectedSender !== undefined) assertLength(expectedSender, X25519_KEY_LENGTH, "expected sender public key");
+
+  let envelope: Envelope;
+  if (options.envelope instanceof Uint8Array) {
+    try {
+      envelope = decodeEnvelope(options.envelope);
+    } catch (cause) {
+      if (cause instanceof EnvelopeError) throw cause;
+      throw malformed("cannot decode", { length: options.envelope.length }, cause);
+    }
+  } else {
+    envelope = checkShape(options.envelope);
+  }
+  const { senderPublic, iv, ciphertext } = envelope;
+  if (expectedSender !== undefined && !equalBytes(senderPublic, expectedSender)) {
+    throw new EnvelopeError("ENVELOPE_SENDER_MISMATCH", "envelope was not sealed by the expected sender");
+  }
+
+  let shared: Uint8Array;
+  try {
+    shared = recipient.sharedSecret(senderPublic);
+  } catch (cause) {
+    if (cause instanceof X25519Error) throw decryptFailed(cause);
+    throw cause;
+  }
+  const recipientPublic = recipient.publicKey;
+  const key = envelopeKey(shared, senderPublic, recipientPublic, purpose);
+  const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: ENVELOPE_TAG_LENGTH });
+  key.fill(0);
+  const bodyLength = ciphertext.length - ENVELOPE_TAG_LENGTH;
+  decipher.setAAD(envelopeAad(senderPublic, recipientPublic, purpose));
+  decipher.setAuthTag(ciphertext.subarray(bodyLength));
+  const body = decipher.update(ciphertext.subarray(0, bodyLength));
+  try {
+    decipher.final();
+  } catch (cause) {
+    body.fill(0);
+    throw decryptFailed(cause);
+  }
+  // Hand out the whole backing buffer only when the plaintext owns it; otherwise copy.
+  if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) return new Uint8Array(body.buffer);
+  const plaintext = new Uint8Array(body);
+  body.fill(0);
+  return plaintext;
+}
