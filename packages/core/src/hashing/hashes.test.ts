@@ -1,8 +1,8 @@
-import { Blake2128, Blake2256, Twox64Concat, Twox128 } from "@polkadot-api/substrate-bindings";
+import { Blake2128, Blake2256, Twox64Concat, Twox128, Twox256 } from "@polkadot-api/substrate-bindings";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toHex, utf8 } from "../bytes/bytes.js";
-import { blake2_128, blake2_256, blake2_256Parts, sha256, twox64, twox128 } from "./hashes.js";
+import { blake2_128, blake2_256, blake2_256Parts, sha256, twox64, twox128, twox256 } from "./hashes.js";
 
 describe("hashes", () => {
   it("blake2-256 of the empty trie node is the empty trie root", () => {
@@ -26,6 +26,7 @@ describe("hashes", () => {
         expect(blake2_256(data)).toEqual(Blake2256(data));
         expect(blake2_128(data)).toEqual(Blake2128(data));
         expect(twox128(data)).toEqual(Twox128(data));
+        expect(twox256(data)).toEqual(Twox256(data));
         expect(twox64(data)).toEqual(Twox64Concat(data).slice(0, 8));
         const cut = data.length >> 1;
         expect(blake2_256Parts([data.subarray(0, cut), data.subarray(cut)])).toEqual(Blake2256(data));

@@ -8,6 +8,8 @@ const blake2b256Hasher = await createBLAKE2b(256);
 const blake2b128Hasher = await createBLAKE2b(128);
 const xxhashSeed0 = await createXXHash64(0, 0);
 const xxhashSeed1 = await createXXHash64(1, 0);
+const xxhashSeed2 = await createXXHash64(2, 0);
+const xxhashSeed3 = await createXXHash64(3, 0);
 
 export function blake2_256(data: Uint8Array): Uint8Array {
   blake2b256Hasher.init();
@@ -51,4 +53,13 @@ export function twox128(data: Uint8Array): Uint8Array {
 
 export function sha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash("sha256").update(data).digest());
+}
+
+export function twox256(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  xxhash64LE(xxhashSeed0, data, out, 0);
+  xxhash64LE(xxhashSeed1, data, out, 8);
+  xxhash64LE(xxhashSeed2, data, out, 16);
+  xxhash64LE(xxhashSeed3, data, out, 24);
+  return out;
 }

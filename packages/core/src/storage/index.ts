@@ -1,0 +1,2 @@
+export type { StorageHasher } from "./storageKey.js";
+export { hashKeyPart, StorageKeyError, splitStorageKey, storageKey, storagePrefix } from "./storageKey.js";
