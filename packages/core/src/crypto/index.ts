@@ -14,7 +14,15 @@ export {
 export type { KdfErrorCode } from "./hkdf.js";
 export { HKDF_MAX_INFO_LENGTH, HKDF_SHA256_MAX_LENGTH, hkdfSha256, KdfError } from "./hkdf.js";
 export type { KdfPathSegment } from "./kdf.js";
-export { clusterKeySeed, contractId, contractKeySeed, DERIVED_KEY_LENGTH, deriveKey, KDF_DOMAIN, kdfInfo } from "./kdf.js";
+export {
+  clusterKeySeed,
+  contractId,
+  contractKeySeed,
+  DERIVED_KEY_LENGTH,
+  deriveKey,
+  KDF_DOMAIN,
+  kdfInfo,
+} from "./kdf.js";
 export type { X25519Keypair } from "./x25519.js";
 export {
   X25519_KEY_LENGTH,

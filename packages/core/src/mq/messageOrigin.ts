@@ -51,13 +51,10 @@ export function assertValidOrigin(origin: MessageOrigin): void {
 }
 
 // Bytes(32) would silently truncate or shorten a wrong-length id, so the encoder checks first.
-export const messageOriginCodec: Codec<MessageOrigin> = createCodec(
-  (origin: MessageOrigin) => {
-    assertValidOrigin(origin);
-    return origin.type === "Gatekeeper" ? variant.enc({ type: "Gatekeeper", value: undefined }) : variant.enc(origin);
-  },
-  variant.dec,
-);
+export const messageOriginCodec: Codec<MessageOrigin> = createCodec((origin: MessageOrigin) => {
+  assertValidOrigin(origin);
+  return origin.type === "Gatekeeper" ? variant.enc({ type: "Gatekeeper", value: undefined }) : variant.enc(origin);
+}, variant.dec);
 
 export function palletOrigin(name: string | Uint8Array): MessageOrigin {
   return { type: "Pallet", value: typeof name === "string" ? utf8(name) : name };

@@ -14,7 +14,8 @@ function topicProblem(topic: Uint8Array): string | undefined {
   if (!(topic instanceof Uint8Array)) return "topic is not bytes";
   const first = topic[0];
   if (first === undefined) return "topic is empty";
-  if (RESERVED_FIRST_BYTES.has(first)) return `topic starts with the reserved byte ${JSON.stringify(String.fromCharCode(first))}`;
+  if (RESERVED_FIRST_BYTES.has(first))
+    return `topic starts with the reserved byte ${JSON.stringify(String.fromCharCode(first))}`;
   return undefined;
 }
 
