@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SummaryReporter } from "./scripts/summaryReporter.js";
 
 export default defineConfig({
   resolve: { conditions: ["phala-source"] },
@@ -6,5 +7,6 @@ export default defineConfig({
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "threads",
     testTimeout: 60_000,
+    reporters: ["default", new SummaryReporter()],
   },
 });
