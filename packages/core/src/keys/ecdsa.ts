@@ -55,17 +55,7 @@ export function ecdsaAccountId(publicKey: Uint8Array): Uint8Array {
   return blake2_256(publicKey);
 }
 
-/**
- * The compressed public key that produced `signature` over the 32-byte `hash`, or undefined.
- * Follows sp_io `secp256k1_ecdsa_recover_compressed`: v may be 0..3 or 27..30, and high-s
- * signatures are accepted (libsecp256k1 recovery does not normalize s).
- */
-export function ecdsaRecoverPrehashed(signature: Uint8Array, hash: Uint8Array): Uint8Array | undefined {
-  if (!(signature instanceof Uint8Array) || !(hash instanceof Uint8Array)) return undefined;
-  if (signature.length !== 65 || hash.length !== 32) return undefined;
-  const v = signature[64]!;
-  const recovery = v > 26 ? v - 27 : v;
-  if (recovery > 3) return undefined;
+function recoverCompressed(signature: Uint8Array, hash: Uint8Array, recovery: number): Uint8Array | undefined {
   try {
     return secp256k1.Signature.fromBytes(signature.subarray(0, 64), "compact")
       .addRecoveryBit(recovery)
@@ -74,6 +64,32 @@ export function ecdsaRecoverPrehashed(signature: Uint8Array, hash: Uint8Array): 
   } catch {
     return undefined;
   }
+}
+
+function isSignatureAndHash(signature: unknown, hash: unknown): signature is Uint8Array {
+  return signature instanceof Uint8Array && hash instanceof Uint8Array && signature.length === 65 && hash.length === 32;
+}
+
+/**
+ * The compressed public key that produced `signature` over the 32-byte `hash`, or undefined.
+ * As sp_core's `Signature::recover_prehashed`: v must be 0..3; high-s is accepted (libsecp256k1
+ * recovery does not normalize s).
+ */
+export function ecdsaRecoverPrehashed(signature: Uint8Array, hash: Uint8Array): Uint8Array | undefined {
+  if (!isSignatureAndHash(signature, hash) || signature[64]! > 3) return undefined;
+  return recoverCompressed(signature, hash, signature[64]!);
+}
+
+/**
+ * sp_io `secp256k1_ecdsa_recover_compressed`, which the runtime's `MultiSignature::verify` uses:
+ * like {@link ecdsaRecoverPrehashed} but v may also be 27..30 (Ethereum style), read as v - 27.
+ */
+export function secp256k1EcdsaRecoverCompressed(signature: Uint8Array, hash: Uint8Array): Uint8Array | undefined {
+  if (!isSignatureAndHash(signature, hash)) return undefined;
+  const v = signature[64]!;
+  const recovery = v > 26 ? v - 27 : v;
+  if (recovery > 3) return undefined;
+  return recoverCompressed(signature, hash, recovery);
 }
 
 /** Recovers from blake2_256(message), as Substrate's ecdsa signatures are made. */

@@ -32,11 +32,17 @@ export function ed25519Keypair(seed: Uint8Array): Ed25519AccountKeypair {
   };
 }
 
+/** The concrete keypair a scheme name stands for. */
+export type KeypairOf<T extends KeypairType> = T extends "ed25519"
+  ? Ed25519AccountKeypair
+  : T extends "sr25519"
+    ? Sr25519Keypair
+    : T extends "ecdsa"
+      ? EcdsaKeypair
+      : Keypair;
+
 /** A keypair of `type` from its 32-byte seed (ed25519 seed, sr25519 mini-secret, secp256k1 secret key). */
-export function keypairFromSeed(type: "ed25519", seed: Uint8Array): Ed25519AccountKeypair;
-export function keypairFromSeed(type: "sr25519", seed: Uint8Array): Sr25519Keypair;
-export function keypairFromSeed(type: "ecdsa", seed: Uint8Array): EcdsaKeypair;
-export function keypairFromSeed(type: KeypairType, seed: Uint8Array): Keypair;
+export function keypairFromSeed<T extends KeypairType>(type: T, seed: Uint8Array): KeypairOf<T>;
 export function keypairFromSeed(type: KeypairType, seed: Uint8Array): Keypair {
   switch (type) {
     case "ed25519":

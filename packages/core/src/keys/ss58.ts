@@ -99,7 +99,7 @@ export function ss58Decode(address: string, expected?: number | Ss58DecodeOption
   // substrate-bindings 0.21 reads two-byte prefixes as a big-endian u16 of the raw bytes, which is
   // wrong for every prefix ≥ 64; this is the SS58 layout (six low bits in byte 0, the rest in byte 1).
   const second = raw[1]!;
-  const prefix = prefixLength === 1 ? first : (((first & 0x3f) << 2) | (second >> 6)) | ((second & 0x3f) << 8);
+  const prefix = prefixLength === 1 ? first : ((first & 0x3f) << 2) | (second >> 6) | ((second & 0x3f) << 8);
   assertPrefix(prefix);
   if (options.prefix !== undefined && prefix !== options.prefix) {
     throw new Ss58Error("SS58_PREFIX_MISMATCH", `SS58 address has prefix ${prefix}, expected ${options.prefix}`, {

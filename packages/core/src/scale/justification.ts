@@ -1,5 +1,4 @@
-import { Bytes, Struct, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
-import { blockHeader } from "@polkadot-api/substrate-bindings";
+import { Bytes, blockHeader, Struct, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
 import { decodeExact } from "./decodeExact.js";
 
 /**

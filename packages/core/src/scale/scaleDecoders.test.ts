@@ -12,13 +12,19 @@ import {
   precommitSigningPayload,
 } from "./justification.js";
 
-const hexArb = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => toHex(b) as Header["parentHash"]);
+const hexArb = (n: number) =>
+  fc.uint8Array({ minLength: n, maxLength: n }).map((b) => toHex(b) as Header["parentHash"]);
 const engineArb = fc.constantFrom("aura", "BABE", "FRNK", "tdmt");
 const digestArb = fc.oneof(
   fc.uint8Array({ maxLength: 8 }).map((value) => ({ type: "other" as const, value })),
   fc
-    .record({ engine: engineArb, payload: fc.uint8Array({ maxLength: 70 }).map((b) => toHex(b) as Header["parentHash"]) })
-    .chain((value) => fc.constantFrom("consensus" as const, "seal" as const, "preRuntime" as const).map((type) => ({ type, value }))),
+    .record({
+      engine: engineArb,
+      payload: fc.uint8Array({ maxLength: 70 }).map((b) => toHex(b) as Header["parentHash"]),
+    })
+    .chain((value) =>
+      fc.constantFrom("consensus" as const, "seal" as const, "preRuntime" as const).map((type) => ({ type, value })),
+    ),
   fc.constant({ type: "runtimeUpdated" as const, value: undefined }),
 );
 const headerArb: fc.Arbitrary<Header> = fc.record({
@@ -36,7 +42,10 @@ const justificationArb: fc.Arbitrary<Justification> = fc.record({
     targetNumber: fc.nat({ max: 0xffffffff }),
     precommits: fc.array(
       fc.record({
-        precommit: fc.record({ targetHash: fc.uint8Array({ minLength: 32, maxLength: 32 }), targetNumber: fc.nat({ max: 0xffffffff }) }),
+        precommit: fc.record({
+          targetHash: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          targetNumber: fc.nat({ max: 0xffffffff }),
+        }),
         signature: fc.uint8Array({ minLength: 64, maxLength: 64 }),
         id: fc.uint8Array({ minLength: 32, maxLength: 32 }),
       }),
@@ -47,7 +56,11 @@ const justificationArb: fc.Arbitrary<Justification> = fc.record({
 });
 
 /** Every strict prefix fails as truncated (or malformed), every extension as trailing bytes. */
-function assertRejectsTruncatedAndOverlong(encoded: Uint8Array, decode: (b: Uint8Array) => unknown, extra: Uint8Array): void {
+function assertRejectsTruncatedAndOverlong(
+  encoded: Uint8Array,
+  decode: (b: Uint8Array) => unknown,
+  extra: Uint8Array,
+): void {
   for (let cut = 0; cut < encoded.length; cut++) {
     expect(() => decode(encoded.subarray(0, cut))).toThrowError(ScaleDecodeError);
   }
@@ -59,7 +72,9 @@ function assertRejectsTruncatedAndOverlong(encoded: Uint8Array, decode: (b: Uint
 
 describe("header", () => {
   it("decodes the real swanky blocks and re-encodes them byte for byte", () => {
-    const { blocks } = readVector<{ blocks: { header: HexString; blockHash: HexString }[] }>("trie/extrinsics_roots.json");
+    const { blocks } = readVector<{ blocks: { header: HexString; blockHash: HexString }[] }>(
+      "trie/extrinsics_roots.json",
+    );
     for (const block of blocks) {
       const header = decodeHeader(fromHex(block.header));
       expect(toHex(encodeHeader(header))).toBe(block.header);
@@ -120,8 +135,6 @@ describe("justification", () => {
   it("signs precommits over (Message::Precommit, round, set id) as finality-grandpa does", () => {
     const precommit = { targetHash: new Uint8Array(32).fill(0xab), targetNumber: 7 };
     const payload = precommitSigningPayload(precommit, 2n, 3n);
-    expect(toHex(payload)).toBe(
-      `0x01${"ab".repeat(32)}07000000${"0200000000000000"}${"0300000000000000"}`,
-    );
+    expect(toHex(payload)).toBe(`0x01${"ab".repeat(32)}07000000${"0200000000000000"}${"0300000000000000"}`);
   });
 });

@@ -11,7 +11,9 @@ describe("storage keys", () => {
     expect(toHex(storageKey("System", "Account", ["Blake2_128Concat", ALICE]))).toBe(
       "0x26aa394eea5630e07c48ae0c9558cef7b99d880ec681799c0cf30e8886371da9de1e86a9a8c739864cf3cc5ec2bea59fd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d",
     );
-    expect(toHex(storagePrefix("System", "Number"))).toBe("0x26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac");
+    expect(toHex(storagePrefix("System", "Number"))).toBe(
+      "0x26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac",
+    );
   });
 
   it("agrees with substrate-bindings' Storage for every concat hasher", () => {
@@ -23,10 +25,12 @@ describe("storage keys", () => {
         const address = account.dec(id);
         const ours = storageKey("PhalaMq", "OffchainIngress", ["Twox64Concat", u32.enc(n)], ["Blake2_128Concat", id]);
         expect(toHex(ours)).toBe(doubleMap.enc(n, address));
-        expect(splitStorageKey(ours, "PhalaMq", "OffchainIngress", [["Twox64Concat", 4], ["Blake2_128Concat", 32]])).toEqual([
-          u32.enc(n),
-          id,
-        ]);
+        expect(
+          splitStorageKey(ours, "PhalaMq", "OffchainIngress", [
+            ["Twox64Concat", 4],
+            ["Blake2_128Concat", 32],
+          ]),
+        ).toEqual([u32.enc(n), id]);
         expect(toHex(storageKey("Pallet", "Item", ["Identity", u32.enc(n)]))).toBe(identityMap.enc(n));
       }),
     );

@@ -1,13 +1,13 @@
-export { TrieError } from "./errors.js";
 export type { TrieErrorCode } from "./errors.js";
-export { hashesValue, VALUE_NODE_THRESHOLD } from "./layout.js";
+export { TrieError } from "./errors.js";
 export type { TrieLayout } from "./layout.js";
+export { hashesValue, VALUE_NODE_THRESHOLD } from "./layout.js";
 export { EMPTY_TRIE_ROOT } from "./merkle.js";
-export { decodeNode } from "./nodeCodec.js";
 export type { DecodedNode, NodeValue } from "./nodeCodec.js";
+export { decodeNode } from "./nodeCodec.js";
 export type { NodeKind } from "./nodeHeader.js";
 export { orderedTrieRoot } from "./orderedRoot.js";
 export { createProof } from "./proofCreate.js";
 export { readProof, VerifiedProof } from "./proofVerify.js";
-export { Trie } from "./trie.js";
 export type { TrieChange } from "./trie.js";
+export { Trie } from "./trie.js";

@@ -8,10 +8,10 @@ import { createProof } from "./proofCreate.js";
 import { VerifiedProof } from "./proofVerify.js";
 import { Trie } from "./trie.js";
 
-const entriesArb = fc.array(
-  fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 6 }), fc.uint8Array({ maxLength: 50 })),
-  { minLength: 1, maxLength: 30 },
-);
+const entriesArb = fc.array(fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 6 }), fc.uint8Array({ maxLength: 50 })), {
+  minLength: 1,
+  maxLength: 30,
+});
 
 /** Encoded nodes of random tries, hashed-value payloads excluded. */
 const nodesArb = fc.tuple(entriesArb, fc.constantFrom("V0" as const, "V1" as const)).map(([entries, layout]) => {
@@ -32,7 +32,9 @@ describe("trie node decoder", () => {
         for (const node of nodes) {
           decodeNode(node);
           for (let cut = 0; cut < node.length; cut++) {
-            expect(() => decodeNode(node.subarray(0, cut))).toThrowError(expect.objectContaining({ code: "TRIE_NODE_INVALID" }));
+            expect(() => decodeNode(node.subarray(0, cut))).toThrowError(
+              expect.objectContaining({ code: "TRIE_NODE_INVALID" }),
+            );
           }
           expect(() => decodeNode(new Uint8Array([...node, ...extra]))).toThrowError(
             expect.objectContaining({ code: "TRIE_NODE_INVALID" }),
@@ -76,30 +78,36 @@ describe("trie node decoder", () => {
 describe("proof reading on corrupted proofs", () => {
   it("gives a value, null or a TrieError; never a wrong value", () => {
     fc.assert(
-      fc.property(entriesArb, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 }), (entries, itemPick, bytePick, flip) => {
-        const trie = Trie.fromEntries(entries, "V1");
-        const keys = entries.map(([k]) => k);
-        const proof = createProof(trie, keys);
-        const item = proof[itemPick % proof.length]!;
-        const corrupted = item.slice();
-        corrupted[bytePick % corrupted.length]! ^= flip;
-        const tampered = proof.map((p) => (p === item ? corrupted : p));
-        let verified: VerifiedProof;
-        try {
-          verified = new VerifiedProof(trie.root(), tampered);
-        } catch (error) {
-          expect(error).toBeInstanceOf(TrieError);
-          return;
-        }
-        for (const key of keys) {
+      fc.property(
+        entriesArb,
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (entries, itemPick, bytePick, flip) => {
+          const trie = Trie.fromEntries(entries, "V1");
+          const keys = entries.map(([k]) => k);
+          const proof = createProof(trie, keys);
+          const item = proof[itemPick % proof.length]!;
+          const corrupted = item.slice();
+          corrupted[bytePick % corrupted.length]! ^= flip;
+          const tampered = proof.map((p) => (p === item ? corrupted : p));
+          let verified: VerifiedProof;
           try {
-            const got = verified.get(key);
-            expect(got === null ? null : toHex(got)).toBe(toHex(trie.get(key)!));
+            verified = new VerifiedProof(trie.root(), tampered);
           } catch (error) {
             expect(error).toBeInstanceOf(TrieError);
+            return;
           }
-        }
-      }),
+          for (const key of keys) {
+            try {
+              const got = verified.get(key);
+              expect(got === null ? null : toHex(got)).toBe(toHex(trie.get(key)!));
+            } catch (error) {
+              expect(error).toBeInstanceOf(TrieError);
+            }
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

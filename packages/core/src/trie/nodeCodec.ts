@@ -5,7 +5,9 @@ import { type NodeKind, readHeader } from "./nodeHeader.js";
 
 export const HASH_LENGTH = 32;
 
-export type NodeValue = { readonly hashed: false; readonly bytes: Uint8Array } | { readonly hashed: true; readonly hash: Uint8Array };
+export type NodeValue =
+  | { readonly hashed: false; readonly bytes: Uint8Array }
+  | { readonly hashed: true; readonly hash: Uint8Array };
 
 /**
  * A node as it travels in proofs and the database. A child reference is the child's merkle value:
@@ -90,9 +92,14 @@ export function decodeNode(encoded: Uint8Array): DecodedNode {
     return decodeExact(nodeDecoder, encoded, "trie node");
   } catch (cause) {
     if (!(cause instanceof ScaleDecodeError)) throw cause;
-    throw new TrieError("TRIE_NODE_INVALID", `invalid trie node: ${String(cause.details["reason"] ?? cause.message)}`, {
-      reason: cause.code,
-      length: encoded.length,
-    }, { cause });
+    throw new TrieError(
+      "TRIE_NODE_INVALID",
+      `invalid trie node: ${String(cause.details["reason"] ?? cause.message)}`,
+      {
+        reason: cause.code,
+        length: encoded.length,
+      },
+      { cause },
+    );
   }
 }

@@ -33,7 +33,8 @@ function collectPath(root: TrieNode, key: Uint8Array, trie: Trie, items: Map<str
     for (let i = 0; i < partial.length; i++) if (partial[i] !== key[at + i]) return;
     at += partial.length;
     if (at === key.length) {
-      if (node.value !== undefined && hashesValue(trie.layout, node.value)) items.set(idOf(node.valueHash!), node.value);
+      if (node.value !== undefined && hashesValue(trie.layout, node.value))
+        items.set(idOf(node.valueHash!), node.value);
       return;
     }
     if (node.children === null) return;

@@ -1,4 +1,4 @@
-import { byteKey as idOf, compareBytes, equalBytes, toHex } from "../bytes/bytes.js";
+import { compareBytes, equalBytes, byteKey as idOf, toHex } from "../bytes/bytes.js";
 import { blake2_256 } from "../hashing/hashes.js";
 import { TrieError } from "./errors.js";
 import { EMPTY_TRIE_ROOT } from "./merkle.js";

@@ -6,12 +6,18 @@ import { byteKey, compareBytes, concatBytes, toHex } from "../bytes/bytes.js";
 import type { TrieLayout } from "./layout.js";
 import { createProof } from "./proofCreate.js";
 import { VerifiedProof } from "./proofVerify.js";
-import { type TrieChange, Trie } from "./trie.js";
+import { Trie, type TrieChange } from "./trie.js";
 
 // Keys are built from a small pool of prefixes so that sets share prefixes and some keys are
 // prefixes of others (branches that carry values); value lengths straddle the 32/33-byte
 // boundary where LayoutV1 starts storing values as separate nodes.
-const prefixPool = [Uint8Array.of(), Uint8Array.of(0x26, 0xaa), Uint8Array.of(0x26, 0xab), Uint8Array.of(0x10), Uint8Array.of(0x1f, 0xff, 0x00)];
+const prefixPool = [
+  Uint8Array.of(),
+  Uint8Array.of(0x26, 0xaa),
+  Uint8Array.of(0x26, 0xab),
+  Uint8Array.of(0x10),
+  Uint8Array.of(0x1f, 0xff, 0x00),
+];
 const keyArb = fc
   .tuple(fc.constantFrom(...prefixPool), fc.constantFrom(...prefixPool), fc.uint8Array({ maxLength: 3 }))
   .map(([a, b, tail]) => concatBytes(a, b, tail));

@@ -25,7 +25,10 @@ interface RootVector {
 const toEntries = (entries: Entries) => entries.map(([k, v]) => [fromHex(k), fromHex(v)] as const);
 
 describe("trie roots (shared/vectors/trie)", () => {
-  const vectors = [...readVector<RootVector[]>("trie/roots.json"), ...readVector<RootVector[]>("trie/roots_computed.json")];
+  const vectors = [
+    ...readVector<RootVector[]>("trie/roots.json"),
+    ...readVector<RootVector[]>("trie/roots_computed.json"),
+  ];
 
   it.each(vectors.map((v) => [v.id, v] as const))("%s", (_id, v) => {
     const trie = Trie.fromEntries(toEntries(v.entries), v.layout);
@@ -164,7 +167,13 @@ interface NodeEncodingVectors {
   headers: { kind: string; partialKeyNibbles: number; header: HexString }[];
   nodes: {
     encoded: HexString;
-    decoded: { kind: string; partialKeyNibbles: string; value?: HexString | null; valueHash?: HexString; children?: Record<string, HexString> };
+    decoded: {
+      kind: string;
+      partialKeyNibbles: string;
+      value?: HexString | null;
+      valueHash?: HexString;
+      children?: Record<string, HexString>;
+    };
   }[];
   invalid: { encoded: HexString }[];
 }
