@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { utf8 } from "../bytes/bytes.js";
 import { isPhalaError } from "../errors/phalaError.js";
 import { InvalidKeyError } from "../keys/ed25519.js";
-import { ScaleDecodeError } from "../scale/decodeExact.js";
+import { expectRejectsTruncatedAndOverlong } from "../testing/decoderProperties.test-util.js";
 import {
   decodeEnvelope,
   type Envelope,
@@ -227,19 +227,8 @@ describe("envelope", () => {
           const encoded = encodeEnvelope(
             sealEnvelope({ recipientPublic: recipient.keypair.publicKey, purpose: PURPOSE, plaintext }),
           );
-          for (let length = 0; length < encoded.length; length++) {
-            expect(() => decodeEnvelope(encoded.subarray(0, length))).toThrow(ScaleDecodeError);
-          }
-          const longer = new Uint8Array(encoded.length + extra.length);
-          longer.set(encoded);
-          longer.set(extra, encoded.length);
-          try {
-            decodeEnvelope(longer);
-            expect.unreachable();
-          } catch (error) {
-            expect(error).toBeInstanceOf(ScaleDecodeError);
-            expect((error as ScaleDecodeError).code).toBe("SCALE_TRAILING_BYTES");
-          }
+          expectRejectsTruncatedAndOverlong(encoded, extra, decodeEnvelope);
+          const longer = Uint8Array.of(...encoded, ...extra);
           expectEnvelopeError(
             () => openEnvelope({ recipientSecret: recipient.keypair, envelope: longer, purpose: PURPOSE }),
             ["ENVELOPE_MALFORMED"],

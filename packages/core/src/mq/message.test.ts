@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toHex, utf8 } from "../bytes/bytes.js";
 import { ScaleDecodeError } from "../scale/decodeExact.js";
+import { expectRejectsTruncatedAndOverlong } from "../testing/decoderProperties.test-util.js";
 import { decodeMessage, encodeMessage, type Message } from "./message.js";
 import { gatekeeperOrigin, palletOrigin } from "./messageOrigin.js";
 import { arbitraryMessage, normalizeOrigin } from "./mqArbitraries.test-util.js";
@@ -36,10 +37,7 @@ describe("Message", () => {
     fc.assert(
       fc.property(arbitraryMessage, fc.uint8Array({ minLength: 1, maxLength: 4 }), (message, extra) => {
         const encoded = encodeMessage(message);
-        for (let length = 0; length < encoded.length; length++) {
-          expect(() => decodeMessage(encoded.subarray(0, length))).toThrow(ScaleDecodeError);
-        }
-        expect(() => decodeMessage(Uint8Array.of(...encoded, ...extra))).toThrow(ScaleDecodeError);
+        expectRejectsTruncatedAndOverlong(encoded, extra, decodeMessage);
         const unknown = encoded.slice();
         unknown[0] = 4;
         expect(() => decodeMessage(unknown)).toThrow(ScaleDecodeError);

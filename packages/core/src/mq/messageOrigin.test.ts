@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toHex, utf8 } from "../bytes/bytes.js";
 import { ScaleDecodeError } from "../scale/decodeExact.js";
+import { expectRejectsTruncatedAndOverlong } from "../testing/decoderProperties.test-util.js";
 import {
   accountOrigin,
   clusterOrigin,
@@ -51,10 +52,7 @@ describe("MessageOrigin", () => {
     fc.assert(
       fc.property(arbitraryOrigin, fc.uint8Array({ minLength: 1, maxLength: 4 }), (origin, extra) => {
         const encoded = encodeMessageOrigin(origin);
-        for (let length = 0; length < encoded.length; length++) {
-          expect(() => decodeMessageOrigin(encoded.subarray(0, length))).toThrow(ScaleDecodeError);
-        }
-        expect(() => decodeMessageOrigin(Uint8Array.of(...encoded, ...extra))).toThrow(ScaleDecodeError);
+        expectRejectsTruncatedAndOverlong(encoded, extra, decodeMessageOrigin);
       }),
       { numRuns: 200 },
     );

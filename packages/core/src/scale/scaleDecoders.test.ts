@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, type HexString, toHex } from "../bytes/bytes.js";
 import { blake2_256 } from "../hashing/hashes.js";
+import { expectRejectsTruncatedAndOverlong } from "../testing/decoderProperties.test-util.js";
 import { readVector } from "../testing/sharedVectors.test-util.js";
 import { ScaleDecodeError } from "./decodeExact.js";
 import { decodeHeader, encodeHeader, type Header, headerHash } from "./header.js";
@@ -55,21 +56,6 @@ const justificationArb: fc.Arbitrary<Justification> = fc.record({
   votesAncestries: fc.array(headerArb, { maxLength: 2 }),
 });
 
-/** Every strict prefix fails as truncated (or malformed), every extension as trailing bytes. */
-function assertRejectsTruncatedAndOverlong(
-  encoded: Uint8Array,
-  decode: (b: Uint8Array) => unknown,
-  extra: Uint8Array,
-): void {
-  for (let cut = 0; cut < encoded.length; cut++) {
-    expect(() => decode(encoded.subarray(0, cut))).toThrowError(ScaleDecodeError);
-  }
-  const longer = new Uint8Array(encoded.length + extra.length);
-  longer.set(encoded);
-  longer.set(extra, encoded.length);
-  expect(() => decode(longer)).toThrowError(expect.objectContaining({ code: "SCALE_TRAILING_BYTES" }));
-}
-
 describe("header", () => {
   it("decodes the real swanky blocks and re-encodes them byte for byte", () => {
     const { blocks } = readVector<{ blocks: { header: HexString; blockHash: HexString }[] }>(
@@ -88,7 +74,7 @@ describe("header", () => {
         const encoded = encodeHeader(header);
         expect(decodeHeader(encoded)).toEqual(header);
         expect(headerHash(encoded)).toEqual(blake2_256(encoded));
-        assertRejectsTruncatedAndOverlong(encoded, decodeHeader, extra);
+        expectRejectsTruncatedAndOverlong(encoded, extra, decodeHeader);
       }),
       { numRuns: 200 },
     );
@@ -126,7 +112,7 @@ describe("justification", () => {
       fc.property(justificationArb, fc.uint8Array({ minLength: 1, maxLength: 4 }), (justification, extra) => {
         const encoded = encodeJustification(justification);
         expect(decodeJustification(encoded)).toEqual(justification);
-        assertRejectsTruncatedAndOverlong(encoded, decodeJustification, extra);
+        expectRejectsTruncatedAndOverlong(encoded, extra, decodeJustification);
       }),
       { numRuns: 100 },
     );
