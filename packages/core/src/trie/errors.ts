@@ -5,7 +5,7 @@ export type TrieErrorCode =
   | "TRIE_PROOF_INCOMPLETE"
   | "TRIE_PROOF_ROOT_MISSING"
   | "TRIE_PROOF_MALFORMED"
-  | "TRIE_KEY_INVALID";
+  | "TRIE_INPUT_INVALID";
 
 export class TrieError extends PhalaError<TrieErrorCode> {
   override readonly name = "TrieError";

@@ -10,7 +10,7 @@ import type { TrieNode } from "./trieNode.js";
 export type TrieChange = readonly [key: Uint8Array, value: Uint8Array | null];
 
 function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TrieError("TRIE_KEY_INVALID", `${what} must be bytes`, { what });
+  if (!(value instanceof Uint8Array)) throw new TrieError("TRIE_INPUT_INVALID", `${what} must be bytes`, { what });
 }
 
 /**
