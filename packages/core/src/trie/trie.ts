@@ -37,11 +37,6 @@ export class Trie {
     return Trie.empty(layout).update(entries);
   }
 
-  /** @internal Wraps an existing node graph, as proofs and snapshots rebuild it. */
-  static fromRootNode(rootNode: TrieNode | undefined, layout: TrieLayout): Trie {
-    return new Trie(layout, rootNode);
-  }
-
   get isEmpty(): boolean {
     return this.rootNode === undefined;
   }

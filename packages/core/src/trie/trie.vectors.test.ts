@@ -10,7 +10,7 @@ import { decodeNode } from "./nodeCodec.js";
 import { headerSize, type NodeKind, readHeader, writeHeader } from "./nodeHeader.js";
 import { orderedTrieRoot } from "./orderedRoot.js";
 import { createProof } from "./proofCreate.js";
-import { VerifiedProof } from "./proofVerify.js";
+import { readProof, VerifiedProof } from "./proofVerify.js";
 import { Trie } from "./trie.js";
 
 type Entries = [HexString, HexString][];
@@ -111,6 +111,9 @@ describe("real proofs", () => {
       expect(() => verified.get(fromHex(key))).toThrowError(expect.objectContaining({ code: "TRIE_PROOF_INCOMPLETE" }));
     }
     expect([...verified.entries()].map(([k, v]) => [toHex(k), toHex(v)])).toEqual(p.derivedEntries);
+    const keys = p.expected.map(([key]) => fromHex(key));
+    const read = readProof(fromHex(p.stateRoot), p.proof.map(fromHex), keys);
+    expect(keys.map((key) => read.get(key)).map((v) => (v ? toHex(v) : v))).toEqual(p.expected.map(([, v]) => v));
   });
 
   it("rejects a proof checked against another root", () => {
