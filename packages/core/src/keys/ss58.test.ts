@@ -144,6 +144,30 @@ describe("SS58", () => {
     expect(ss58ErrorCode(() => ss58Decode(reservedFirstByte))).toBe("SS58_INVALID_PREFIX");
   });
 
+  it("rejects every truncation and extension of a valid address, and only ever with Ss58Error", () => {
+    const base58Char = fc.constantFrom(..."123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
+    fc.assert(
+      fc.property(accountId, validPrefix, fc.array(base58Char, { minLength: 1, maxLength: 3 }), (id, prefix, extra) => {
+        const address = ss58Encode(id, prefix);
+        for (let length = 0; length < address.length; length++) {
+          expect(() => ss58Decode(address.slice(0, length))).toThrowError(Ss58Error);
+        }
+        expect(() => ss58Decode(address + extra.join(""))).toThrowError(Ss58Error);
+      }),
+      { numRuns: 100 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        try {
+          ss58Decode(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(Ss58Error);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("rejects an address of another prefix when one is expected", () => {
     expect(ss58ErrorCode(() => ss58Decode(ALICE_42, 30))).toBe("SS58_PREFIX_MISMATCH");
     expect(ss58ErrorCode(() => ss58Decode(ALICE_42, { prefix: 0 }))).toBe("SS58_PREFIX_MISMATCH");
