@@ -1,0 +1,181 @@
+import {
+  isOnChainOnlyTopic,
+  type Message,
+  type MessageOrigin,
+  messageCodec,
+  messageOriginCodec,
+  type SignedMessage,
+  signedMessageCodec,
+  topicToString,
+  verifySignedMessage,
+} from "@phala-ts/core";
+import type { ExecutionContext } from "../runtime/context.js";
+import { DispatchError, PalletErrors } from "../runtime/dispatchError.js";
+import { bindStorage, call, definePallet } from "../runtime/pallet.js";
+import { AccountId32, type TypeOf, t } from "../runtime/scaleType.js";
+import { storageMap, storageValue } from "../runtime/storageItem.js";
+import { DB_READ, DB_WRITE, weight } from "../runtime/weight.js";
+import { PALLET_INDEX } from "./palletIndices.js";
+
+const id32 = t.fixed(32);
+const MessageOriginShape = t.variant(["phala_mq", "types", "MessageOrigin"], {
+  Pallet: [0, t.bytes],
+  Contract: [1, id32],
+  Worker: [2, id32],
+  AccountId: [3, AccountId32],
+  Gatekeeper: [5],
+  Cluster: [6, id32],
+});
+export const MessageOriginType = t.withCodec(messageOriginCodec, MessageOriginShape);
+export const MessageType = t.withCodec(
+  messageCodec,
+  t.struct(["phala_mq", "types", "Message"], { sender: MessageOriginShape, destination: t.bytes, payload: t.bytes }),
+);
+export const SignedMessageType = t.withCodec(
+  signedMessageCodec,
+  t.struct(["phala_mq", "types", "SignedMessage"], { message: MessageType, sequence: t.u64, signature: t.fixed(64) }),
+);
+
+const storage = bindStorage("PhalaMq", {
+  OffchainIngress: storageMap("Blake2_128Concat", MessageOriginType, t.u64, {
+    default: 0n,
+    docs: "The next expected sequence of a sender's offchain messages.",
+  }),
+  OutboundMessages: storageValue(t.vec(MessageType), {
+    default: [],
+    docs: "Messages of the current block, for pRuntime to read from verified state; cleared at block start.",
+  }),
+});
+
+const errors = new PalletErrors("PhalaMq", PALLET_INDEX.PhalaMq, [
+  "BadSender",
+  "BadSequence",
+  "BadDestination",
+  "BadSignature",
+  "PayloadTooLarge",
+]);
+
+const events = t.variant(["phala_pallets", "mq", "Event"], {
+  MessageQueued: [0, { sender: MessageOriginType, destination: t.bytes, sequence: t.option(t.u64) }],
+});
+
+/** Largest payload accepted into the queue, so a block's messages stay bounded. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * The public key that signs a sender's offchain messages, or undefined when the sender cannot
+ * sign (yet): a worker signs with its identity key; gatekeeper, cluster and contract keys come
+ * from the registry once it exists.
+ */
+export type SenderKeyResolver = (exec: ExecutionContext, sender: MessageOrigin) => Uint8Array | undefined;
+
+export const workerKeyResolver: SenderKeyResolver = (_exec, sender) =>
+  sender.type === "Worker" ? sender.value : undefined;
+
+/** A pallet's handler for messages on an on-chain-only (`^…`) topic. */
+export type OnChainHandler = (exec: ExecutionContext, message: Message) => void;
+
+function queue(exec: ExecutionContext, message: Message, sequence: bigint | undefined): void {
+  if (message.destination.length === 0 || isOnChainOnlyTopic(message.destination)) throw errors.error("BadDestination");
+  if (message.payload.length > MAX_PAYLOAD_BYTES) throw errors.error("PayloadTooLarge");
+  storage.OutboundMessages.mutate(exec.state, (list) => ({ value: [...list, message], result: undefined }));
+  exec.deposit("PhalaMq", {
+    type: "MessageQueued",
+    value: { sender: message.sender, destination: message.destination, sequence },
+  });
+}
+
+/** The expected sequence check, exported for the transaction pool's tags. */
+export function expectedSequence(state: ExecutionContext["state"], sender: MessageOrigin): bigint {
+  return storage.OffchainIngress.get(state, sender);
+}
+
+export interface MqOptions {
+  readonly resolveSenderKey?: SenderKeyResolver;
+  /** Handlers for `^topic` messages, which pallets consume and pRuntimes never see. */
+  readonly onChainHandlers?: ReadonlyMap<string, OnChainHandler>;
+}
+
+/** The message queue: the canonical, ordered channel between the chain and pRuntimes. */
+export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers = new Map() }: MqOptions = {}) {
+  return definePallet({
+    name: "PhalaMq",
+    index: PALLET_INDEX.PhalaMq,
+    docs: "The canonical, ordered message queue between the chain and the pRuntimes.",
+    storage,
+    events,
+    errors,
+    constants: { MaxPayloadBytes: { type: t.u32, value: MAX_PAYLOAD_BYTES } },
+    calls: {
+      syncOffchainMessage: call({
+        index: 0,
+        args: { signedMessage: SignedMessageType },
+        origin: "signed",
+        weight: (args) =>
+          weight(
+            DB_READ.refTime * 2n +
+              DB_WRITE.refTime * 2n +
+              50_000_000n +
+              BigInt(args.signedMessage.message.payload.length) * 1_000n,
+          ),
+        docs: "Accept a message signed by an offchain sender (a pRuntime) if its sequence is the next expected.",
+        execute({ exec }, { signedMessage }) {
+          acceptSigned(exec, signedMessage, resolveSenderKey, onChainHandlers);
+        },
+      }),
+      pushMessage: call({
+        index: 1,
+        args: { destination: t.bytes, payload: t.bytes },
+        origin: "signed",
+        weight: (args) => weight(DB_READ.refTime + DB_WRITE.refTime + BigInt(args.payload.length) * 1_000n),
+        docs: "Queue a message from the signing account (e.g. an encrypted contract command).",
+        execute({ exec, origin }, { destination, payload }) {
+          if (origin.kind !== "signed") throw DispatchError.badOrigin();
+          queue(exec, { sender: { type: "AccountId", value: origin.who }, destination, payload }, undefined);
+        },
+      }),
+    },
+    hooks: {
+      onInitialize(exec) {
+        storage.OutboundMessages.remove(exec.state);
+      },
+    },
+  });
+}
+
+function acceptSigned(
+  exec: ExecutionContext,
+  signed: SignedMessage,
+  resolveSenderKey: SenderKeyResolver,
+  onChainHandlers: ReadonlyMap<string, OnChainHandler>,
+): void {
+  const { sender } = signed.message;
+  if (sender.type === "AccountId" || sender.type === "Pallet") throw errors.error("BadSender");
+  const key = resolveSenderKey(exec, sender);
+  if (key === undefined) throw errors.error("BadSender");
+  const expected = storage.OffchainIngress.get(exec.state, sender);
+  if (signed.sequence !== expected) throw errors.error("BadSequence");
+  if (!verifySignedMessage(signed, key)) throw errors.error("BadSignature");
+  storage.OffchainIngress.set(exec.state, sender, expected + 1n);
+  const { destination } = signed.message;
+  if (!isOnChainOnlyTopic(destination)) {
+    queue(exec, signed.message, signed.sequence);
+    return;
+  }
+  const handler = onChainHandlers.get(topicToString(destination));
+  if (handler === undefined) throw errors.error("BadDestination");
+  handler(exec, signed.message);
+}
+
+/** Lets other pallets queue messages under their own origin. */
+export function pushPalletMessage(
+  exec: ExecutionContext,
+  pallet: string,
+  destination: Uint8Array,
+  payload: Uint8Array,
+): void {
+  queue(exec, { sender: { type: "Pallet", value: new TextEncoder().encode(pallet) }, destination, payload }, undefined);
+}
+
+export const mqStorage = storage;
+export type MqEvent = TypeOf<typeof events>;

@@ -1,0 +1,37 @@
+import { Runtime, type RuntimeVersion } from "../runtime/runtime.js";
+import { balances } from "./balances.js";
+import { createMq } from "./mq.js";
+import { session } from "./session.js";
+import { createSudo } from "./sudo.js";
+import { system } from "./system.js";
+import { timestamp } from "./timestamp.js";
+import { transactionPayment } from "./transactionPayment.js";
+
+export const PHALA_RUNTIME_VERSION: RuntimeVersion = {
+  specName: "phala-ts",
+  implName: "phala-ts-node",
+  authoringVersion: 1,
+  specVersion: 1,
+  implVersion: 0,
+  transactionVersion: 1,
+  stateVersion: 1,
+};
+
+/** The Phala-TS runtime: every pallet, composed by index. */
+export function createPhalaRuntime(version: RuntimeVersion = PHALA_RUNTIME_VERSION): Runtime {
+  let runtime: Runtime | undefined;
+  const getRuntime = () => {
+    if (runtime === undefined) throw new Error("runtime used before it was built");
+    return runtime;
+  };
+  runtime = new Runtime(version, [
+    system,
+    timestamp,
+    balances,
+    transactionPayment,
+    createSudo(getRuntime),
+    session,
+    createMq(),
+  ]);
+  return runtime;
+}
