@@ -1,1 +1,2 @@
-export {};
+export * from "./extrinsic/index.js";
+export * from "./rpc/server/index.js";

@@ -36,6 +36,9 @@ export const EMPTY_ACCOUNT: AccountInfo = {
 
 const ZERO_HASH = new Uint8Array(32);
 
+/** How many recent block hashes are kept: transactions must be born within this many blocks. */
+export const BLOCK_HASH_COUNT = 2400;
+
 const storage = bindStorage("System", {
   Account: storageMap("Blake2_128Concat", AccountId32, AccountInfoType, {
     default: EMPTY_ACCOUNT,
@@ -83,6 +86,11 @@ export const system = definePallet({
   errors,
   constants: {
     SS58Prefix: { type: t.u16, value: 30, docs: "The SS58 prefix of this chain (Phala's)." },
+    BlockHashCount: {
+      type: t.u32,
+      value: BLOCK_HASH_COUNT,
+      docs: "Maximum number of block number to block hash mappings to keep.",
+    },
   },
   calls: {
     remark: call({
@@ -111,6 +119,7 @@ export const system = definePallet({
       storage.Number.set(exec.state, number);
       storage.ParentHash.set(exec.state, parentHash);
       if (number > 0) storage.BlockHash.set(exec.state, number - 1, parentHash);
+      if (number > BLOCK_HASH_COUNT) storage.BlockHash.remove(exec.state, number - 1 - BLOCK_HASH_COUNT);
       storage.EventCount.remove(exec.state);
       storage.ExtrinsicCount.remove(exec.state);
     },

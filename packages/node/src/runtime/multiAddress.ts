@@ -13,8 +13,8 @@ export type MultiAddress = TypeOf<typeof MultiAddressType>;
 
 export const addressOf = (accountId: Uint8Array): MultiAddress => ({ type: "Id", value: accountId });
 
-/** The account a MultiAddress names; this chain has no account indices, so only ids resolve. */
+/** The account a MultiAddress names; as Substrate's `AccountIdLookup`, only `Id` resolves. */
 export function lookupAccount(address: MultiAddress): Uint8Array {
-  if (address.type === "Id" || address.type === "Address32") return address.value;
+  if (address.type === "Id") return address.value;
   throw new DispatchError({ type: "CannotLookup", value: undefined }, "CannotLookup");
 }

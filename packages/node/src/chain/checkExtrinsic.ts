@@ -1,0 +1,64 @@
+import { blake2_256, equalBytes } from "@phala-ts/core";
+import type { ExtrinsicSignature } from "../extrinsic/extrinsic.js";
+import { decodeExtrinsic, eraBirth, isEraValidAt, verifyExtrinsicSignature } from "../extrinsic/index.js";
+import { systemStorage } from "../pallets/system.js";
+import type { Runtime, RuntimeCall } from "../runtime/runtime.js";
+import type { StorageReader } from "../runtime/storageItem.js";
+import type { DispatchInfo } from "../runtime/weight.js";
+import { TransactionInvalidError } from "./transactionValidity.js";
+
+/** An extrinsic whose format, call and signature have been checked against a chain state. */
+export interface CheckedExtrinsic {
+  readonly bytes: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly signed: ExtrinsicSignature | undefined;
+  readonly call: RuntimeCall;
+  readonly info: DispatchInfo;
+}
+
+export interface ChainContext {
+  readonly genesisHash: Uint8Array;
+  readonly maxExtrinsicSize: number;
+}
+
+/**
+ * Decodes `bytes` and checks everything that does not depend on ordering: format, size, call,
+ * mortality, and the signature over the payload with this chain's genesis hash and spec version.
+ * `blockNumber` is the block the extrinsic would be included in.
+ */
+export function checkExtrinsic(
+  runtime: Runtime,
+  chain: ChainContext,
+  state: StorageReader,
+  blockNumber: number,
+  bytes: Uint8Array,
+): CheckedExtrinsic {
+  const extrinsic = decodeExtrinsic(bytes, { maxSize: chain.maxExtrinsicSize });
+  const call = runtime.decodeCall(extrinsic.call);
+  const info = runtime.dispatchInfo(call);
+  const hash = blake2_256(bytes);
+  const signed = extrinsic.signed;
+  if (signed === undefined) {
+    if (runtime.requiredOrigin(call) !== "none") throw new TransactionInvalidError("BadSigner", { why: "unsigned" });
+    return { bytes, hash, signed, call, info };
+  }
+  if (runtime.requiredOrigin(call) === "none") throw new TransactionInvalidError("Call", { why: "inherent signed" });
+  const { era } = signed.extra;
+  if (!isEraValidAt(era, blockNumber)) throw new TransactionInvalidError("Stale", { why: "era ended" });
+  const birth = eraBirth(era, blockNumber);
+  const birthHash =
+    birth === 0 || era.type === "Immortal" ? chain.genesisHash : systemStorage.BlockHash.get(state, birth);
+  if (birth !== 0 && era.type !== "Immortal" && equalBytes(birthHash, ZERO_HASH)) {
+    throw new TransactionInvalidError("AncientBirthBlock", { birth });
+  }
+  const additional = {
+    specVersion: runtime.version.specVersion,
+    transactionVersion: runtime.version.transactionVersion,
+    genesisHash: chain.genesisHash,
+    birthHash,
+  };
+  if (!verifyExtrinsicSignature(extrinsic, additional)) throw new TransactionInvalidError("BadProof");
+  return { bytes, hash, signed, call, info };
+}
+
+const ZERO_HASH = new Uint8Array(32);
