@@ -46,7 +46,7 @@ export function applyExtrinsic(
       throw new TransactionInvalidError("Stale", { nonce: extra.nonce, expected: account.nonce });
     if (extra.nonce > account.nonce)
       throw new TransactionInvalidError("Future", { nonce: extra.nonce, expected: account.nonce });
-    fee = totalFee(computeFee(exec, xt.bytes.length, info, extra.tip));
+    fee = totalFee(computeFee(exec.state, xt.bytes.length, info, extra.tip));
     if (fee > 0n) {
       try {
         currency.withdraw(exec, signer, fee, "KeepAlive");

@@ -13,7 +13,7 @@ import type { ExecutionContext } from "../runtime/context.js";
 import { DispatchError, PalletErrors } from "../runtime/dispatchError.js";
 import { bindStorage, call, definePallet } from "../runtime/pallet.js";
 import { AccountId32, type TypeOf, t } from "../runtime/scaleType.js";
-import { storageMap, storageValue } from "../runtime/storageItem.js";
+import { type StorageReader, storageMap, storageValue } from "../runtime/storageItem.js";
 import { DB_READ, DB_WRITE, weight } from "../runtime/weight.js";
 import { PALLET_INDEX } from "./palletIndices.js";
 
@@ -86,7 +86,7 @@ function queue(exec: ExecutionContext, message: Message, sequence: bigint | unde
 }
 
 /** The expected sequence check, exported for the transaction pool's tags. */
-export function expectedSequence(state: ExecutionContext["state"], sender: MessageOrigin): bigint {
+export function expectedSequence(state: StorageReader, sender: MessageOrigin): bigint {
   return storage.OffchainIngress.get(state, sender);
 }
 

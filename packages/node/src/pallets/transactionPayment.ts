@@ -1,7 +1,7 @@
 import type { ExecutionContext } from "../runtime/context.js";
 import { bindStorage, definePallet } from "../runtime/pallet.js";
 import { AccountId32, type TypeOf, t } from "../runtime/scaleType.js";
-import { storageValue } from "../runtime/storageItem.js";
+import { type StorageReader, storageValue } from "../runtime/storageItem.js";
 import type { DispatchInfo } from "../runtime/weight.js";
 import { PALLET_INDEX } from "./palletIndices.js";
 
@@ -43,14 +43,9 @@ export interface FeeDetails {
 }
 
 /** pallet-transaction-payment's `compute_fee_details`, with the multiplier read from state. */
-export function computeFee(
-  exec: Pick<ExecutionContext, "state">,
-  length: number,
-  info: DispatchInfo,
-  tip: bigint,
-): FeeDetails {
+export function computeFee(state: StorageReader, length: number, info: DispatchInfo, tip: bigint): FeeDetails {
   if (info.paysFee.type === "No") return { baseFee: 0n, lenFee: 0n, adjustedWeightFee: 0n, tip };
-  const multiplier = storage.NextFeeMultiplier.get(exec.state);
+  const multiplier = storage.NextFeeMultiplier.get(state);
   return {
     baseFee: weightToFee(EXTRINSIC_BASE_WEIGHT),
     lenFee: BigInt(length) * TRANSACTION_BYTE_FEE,

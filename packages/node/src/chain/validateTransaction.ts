@@ -1,0 +1,87 @@
+import {
+  concatBytes,
+  type MessageOrigin,
+  messageOriginCodec,
+  type SignedMessage,
+  type Trie,
+  utf8,
+} from "@phala-ts/core";
+import { u32, u64 } from "@polkadot-api/substrate-bindings";
+import { eraDeath } from "../extrinsic/index.js";
+import { EXISTENTIAL_DEPOSIT } from "../pallets/balances.js";
+import { expectedSequence } from "../pallets/mq.js";
+import { systemStorage } from "../pallets/system.js";
+import { computeFee, totalFee } from "../pallets/transactionPayment.js";
+import type { Runtime } from "../runtime/runtime.js";
+import { type ChainContext, checkExtrinsic } from "./checkExtrinsic.js";
+import { TransactionInvalidError } from "./transactionValidity.js";
+
+/** What the transaction pool needs to order a valid transaction (sp-runtime `ValidTransaction`). */
+export interface TransactionValidity {
+  readonly hash: Uint8Array;
+  readonly priority: bigint;
+  readonly provides: Uint8Array[];
+  readonly requires: Uint8Array[];
+  readonly longevity: number;
+  readonly propagate: boolean;
+}
+
+const NONCE_TAG = utf8("nonce");
+const MQ_TAG = utf8("mq");
+
+const nonceTag = (who: Uint8Array, nonce: number) => concatBytes(NONCE_TAG, who, u32.enc(nonce));
+const mqTag = (sender: MessageOrigin, sequence: bigint) =>
+  concatBytes(MQ_TAG, messageOriginCodec.enc(sender), u64.enc(sequence));
+
+/**
+ * Validates a transaction against the best block's state for inclusion in the next block:
+ * signature, era and fee affordability now; nonce and mq sequence as tags, so a transaction
+ * whose predecessor is still pending waits in the pool instead of failing.
+ */
+export function validateTransaction(
+  runtime: Runtime,
+  chain: ChainContext,
+  best: { readonly number: number; readonly state: Trie },
+  bytes: Uint8Array,
+): TransactionValidity {
+  const blockNumber = best.number + 1;
+  const xt = checkExtrinsic(runtime, chain, best.state, blockNumber, bytes);
+  if (xt.signed === undefined) throw new TransactionInvalidError("MandatoryValidation");
+  const { signer, extra } = xt.signed;
+  const account = systemStorage.Account.get(best.state, signer);
+  if (extra.nonce < account.nonce)
+    throw new TransactionInvalidError("Stale", { nonce: extra.nonce, expected: account.nonce });
+
+  const fee = totalFee(computeFee(best.state, bytes.length, xt.info, extra.tip));
+  if (
+    account.data.free - account.data.frozen < fee ||
+    account.data.free - fee + account.data.reserved < EXISTENTIAL_DEPOSIT
+  ) {
+    throw new TransactionInvalidError("Payment", { fee: fee.toString() });
+  }
+
+  const provides = [nonceTag(signer, extra.nonce)];
+  const requires = extra.nonce > account.nonce ? [nonceTag(signer, extra.nonce - 1)] : [];
+  if (xt.call.type === "PhalaMq" && xt.call.value.type === "syncOffchainMessage") {
+    const { signedMessage } = xt.call.value.value as { signedMessage: SignedMessage };
+    const { sender } = signedMessage.message;
+    const expected = expectedSequence(best.state, sender);
+    if (signedMessage.sequence < expected) {
+      throw new TransactionInvalidError("Stale", {
+        sequence: signedMessage.sequence.toString(),
+        expected: expected.toString(),
+      });
+    }
+    provides.push(mqTag(sender, signedMessage.sequence));
+    if (signedMessage.sequence > expected) requires.push(mqTag(sender, signedMessage.sequence - 1n));
+  }
+  const death = eraDeath(extra.era, blockNumber);
+  return {
+    hash: xt.hash,
+    priority: extra.tip,
+    provides,
+    requires,
+    longevity: Number.isFinite(death) ? death - blockNumber : Number.MAX_SAFE_INTEGER,
+    propagate: true,
+  };
+}
