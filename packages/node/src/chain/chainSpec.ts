@@ -1,0 +1,165 @@
+import { devAccounts, fromHex, keypairFromUri, PhalaError, ss58Decode, ss58Encode, toHex } from "@phala-ts/core";
+import { PHA } from "../pallets/balances.js";
+import type { GenesisConfig } from "./genesisState.js";
+
+/**
+ * A chain spec: everything that fixes a chain's genesis and parameters. Its JSON form (what
+ * `phala build-spec` prints and `--chain <file>` reads) uses SS58 addresses, hex keys and
+ * decimal-string balances so that it is readable and exact.
+ */
+export interface ChainSpec {
+  readonly name: string;
+  readonly id: string;
+  readonly chainType: "Development" | "Local" | "Live";
+  readonly properties: { readonly ss58Format: number; readonly tokenSymbol: string; readonly tokenDecimals: number };
+  readonly blockTimeMs: number;
+  /** Whether workers may register with simulated attestation (never on a live chain). */
+  readonly attestation: { readonly allowSimulated: boolean };
+  readonly genesis: {
+    readonly balances: readonly (readonly [accountId: Uint8Array, free: bigint])[];
+    /** Ed25519 authority keys with their weights. */
+    readonly authorities: readonly (readonly [id: Uint8Array, weight: bigint])[];
+    readonly sudo: Uint8Array | undefined;
+  };
+}
+
+export class ChainSpecError extends PhalaError<"CHAIN_SPEC_INVALID"> {
+  override readonly name = "ChainSpecError";
+}
+
+const PHALA_PROPERTIES = { ss58Format: 30, tokenSymbol: "PHA", tokenDecimals: 12 } as const;
+
+function testnet(name: string, id: string, chainType: ChainSpec["chainType"], validators: string[]): ChainSpec {
+  const sr = devAccounts("sr25519");
+  return {
+    name,
+    id,
+    chainType,
+    properties: PHALA_PROPERTIES,
+    blockTimeMs: 1000,
+    attestation: { allowSimulated: true },
+    genesis: {
+      balances: Object.values(sr).map((k) => [k.accountId, 1_000_000n * PHA] as const),
+      authorities: validators.map((uri) => [keypairFromUri(uri, "ed25519").publicKey, 1n] as const),
+      sudo: sr.Alice.accountId,
+    },
+  };
+}
+
+/** `--chain dev`: one validator (//Alice), every dev account endowed, Alice as sudo. */
+export const devSpec = (): ChainSpec => testnet("Phala-TS Development", "phala_ts_dev", "Development", ["//Alice"]);
+/** `--chain local`: Alice and Bob as validators. */
+export const localSpec = (): ChainSpec =>
+  testnet("Phala-TS Local Testnet", "phala_ts_local", "Local", ["//Alice", "//Bob"]);
+
+export function genesisConfig(spec: ChainSpec): GenesisConfig {
+  return {
+    Balances: { balances: spec.genesis.balances },
+    Session: { authorities: spec.genesis.authorities },
+    ...(spec.genesis.sudo === undefined ? {} : { Sudo: { key: spec.genesis.sudo } }),
+  };
+}
+
+export function specToJson(spec: ChainSpec): unknown {
+  const prefix = spec.properties.ss58Format;
+  return {
+    name: spec.name,
+    id: spec.id,
+    chainType: spec.chainType,
+    properties: spec.properties,
+    blockTimeMs: spec.blockTimeMs,
+    attestation: spec.attestation,
+    genesis: {
+      balances: spec.genesis.balances.map(([who, free]) => [ss58Encode(who, prefix), free.toString()]),
+      authorities: spec.genesis.authorities.map(([id, weight]) => [toHex(id), Number(weight)]),
+      sudo: spec.genesis.sudo === undefined ? null : ss58Encode(spec.genesis.sudo, prefix),
+    },
+  };
+}
+
+function fail(message: string, details: Record<string, unknown> = {}): never {
+  throw new ChainSpecError("CHAIN_SPEC_INVALID", message, details);
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(`${what} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) fail(`${what} must be an array`);
+  return value;
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== "string" || value.length === 0) fail(`${what} must be a non-empty string`);
+  return value;
+}
+
+function positiveInteger(value: unknown, what: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) fail(`${what} must be a positive integer`);
+  return value as number;
+}
+
+function account(value: unknown, prefix: number, what: string): Uint8Array {
+  try {
+    return ss58Decode(text(value, what), prefix).publicKey;
+  } catch (cause) {
+    if (cause instanceof ChainSpecError) throw cause;
+    fail(`${what} is not an address of this chain`, { value, reason: (cause as Error).message });
+  }
+}
+
+/** Parses and checks a chain spec's JSON form; any defect is a CHAIN_SPEC_INVALID with its path. */
+export function specFromJson(json: unknown): ChainSpec {
+  const root = record(json, "the chain spec");
+  const properties = record(root["properties"], "properties");
+  const ss58Format = properties["ss58Format"];
+  if (!Number.isInteger(ss58Format) || (ss58Format as number) < 0 || (ss58Format as number) > 16383) {
+    fail("properties.ss58Format must be an integer in 0..16383");
+  }
+  const prefix = ss58Format as number;
+  const chainType = root["chainType"];
+  if (chainType !== "Development" && chainType !== "Local" && chainType !== "Live") {
+    fail("chainType must be Development, Local or Live");
+  }
+  const attestation = record(root["attestation"], "attestation");
+  if (typeof attestation["allowSimulated"] !== "boolean") fail("attestation.allowSimulated must be a boolean");
+  if (chainType === "Live" && attestation["allowSimulated"]) fail("a Live chain may not allow simulated attestation");
+  const genesis = record(root["genesis"], "genesis");
+  const balances = list(genesis["balances"], "genesis.balances").map((entry, i) => {
+    const [who, free] = list(entry, `genesis.balances[${i}]`);
+    if (typeof free !== "string" || !/^[0-9]+$/.test(free))
+      fail(`genesis.balances[${i}] balance must be a decimal string`);
+    return [account(who, prefix, `genesis.balances[${i}] account`), BigInt(free)] as const;
+  });
+  const authorities = list(genesis["authorities"], "genesis.authorities").map((entry, i) => {
+    const [id, weight] = list(entry, `genesis.authorities[${i}]`);
+    let key: Uint8Array;
+    try {
+      key = fromHex(text(id, `genesis.authorities[${i}] key`));
+    } catch {
+      fail(`genesis.authorities[${i}] key must be 0x-hex`);
+    }
+    if (key.length !== 32) fail(`genesis.authorities[${i}] key must be a 32-byte Ed25519 public key`);
+    return [key, BigInt(positiveInteger(weight, `genesis.authorities[${i}] weight`))] as const;
+  });
+  if (authorities.length === 0) fail("genesis.authorities must not be empty");
+  const sudo =
+    genesis["sudo"] === null || genesis["sudo"] === undefined
+      ? undefined
+      : account(genesis["sudo"], prefix, "genesis.sudo");
+  return {
+    name: text(root["name"], "name"),
+    id: text(root["id"], "id"),
+    chainType,
+    properties: {
+      ss58Format: prefix,
+      tokenSymbol: text(properties["tokenSymbol"], "properties.tokenSymbol"),
+      tokenDecimals: positiveInteger(properties["tokenDecimals"], "properties.tokenDecimals"),
+    },
+    blockTimeMs: positiveInteger(root["blockTimeMs"], "blockTimeMs"),
+    attestation: { allowSimulated: attestation["allowSimulated"] as boolean },
+    genesis: { balances, authorities, sudo },
+  };
+}
