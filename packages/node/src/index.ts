@@ -1,2 +1,3 @@
 export * from "./extrinsic/index.js";
+export * from "./metadata/index.js";
 export * from "./rpc/server/index.js";
