@@ -1,0 +1,31 @@
+import { PhalaError } from "@phala-ts/core";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { addBuildSpecCommand } from "./buildSpecCommand.js";
+import { addNodeCommand } from "./nodeCommand.js";
+
+/** Exit codes: 0 success, 1 runtime failure, 2 bad usage or input. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("phala")
+    .description("Phala-TS: the confidential-compute network")
+    .version("0.1.0")
+    .exitOverride()
+    .showHelpAfterError();
+  addNodeCommand(program);
+  addBuildSpecCommand(program);
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof PhalaError) {
+      process.stderr.write(`error: ${error.message} (${error.code})\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { keypairFromUri } from "@phala-ts/core";
+import {
+  type ChainSpec,
+  createLogger,
+  devSpec,
+  type LogFormat,
+  localSpec,
+  specFromJson,
+  startNode,
+} from "@phala-ts/node";
+import { type Command, InvalidArgumentError, Option } from "commander";
+
+export function loadSpec(chain: string): ChainSpec {
+  if (chain === "dev") return devSpec();
+  if (chain === "local") return localSpec();
+  let text: string;
+  try {
+    text = readFileSync(chain, "utf8");
+  } catch {
+    throw new InvalidArgumentError(`--chain must be dev, local or a chain spec file; cannot read ${chain}`);
+  }
+  return specFromJson(JSON.parse(text));
+}
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
+  return n;
+};
+
+const pruning = (value: string) => {
+  if (value === "archive") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 256) throw new InvalidArgumentError('must be "archive" or a number of blocks ≥ 256');
+  return n;
+};
+
+interface NodeFlags {
+  dev?: boolean;
+  chain?: string;
+  basePath?: string;
+  tmp?: boolean;
+  rpcHost: string;
+  rpcPort: number;
+  validator?: boolean;
+  key?: string;
+  pruning?: number | undefined;
+  logFormat: LogFormat;
+}
+
+export function addNodeCommand(program: Command): void {
+  program
+    .command("node")
+    .description("run a chain node: produce blocks (as an authority) and serve Substrate JSON-RPC")
+    .option("--dev", "development chain: --chain dev, --tmp unless --base-path, and author blocks as //Alice")
+    .option("--chain <spec>", "dev, local or a chain spec JSON file (see `phala build-spec`)")
+    .option("--base-path <dir>", "where the database lives")
+    .option("--tmp", "use a fresh temporary directory, deleted on exit")
+    .option("--rpc-host <host>", "interface for JSON-RPC (WebSocket and HTTP on one port)", "127.0.0.1")
+    .option("--rpc-port <port>", "port for JSON-RPC", port, 9944)
+    .option("--validator", "author blocks with the authority key given by --key")
+    .option("--key <uri>", "secret URI of this node's Ed25519 authority key (e.g. //Alice)")
+    .option("--pruning <mode>", 'keep the change sets of this many recent blocks, or "archive"', pruning)
+    .addOption(new Option("--log-format <format>", "log output").choices(["pretty", "json"]).default("pretty"))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ phala node --dev                          # a fresh dev chain, blocks every second, RPC on ws://127.0.0.1:9944
+  $ phala node --chain dev --base-path ./data --validator --key //Alice
+  $ phala node --chain ./spec.json --base-path ./data --rpc-port 9945 --log-format json`,
+    )
+    .action(async (flags: NodeFlags) => {
+      const logger = createLogger(flags.logFormat);
+      const spec = loadSpec(flags.chain ?? (flags.dev ? "dev" : "local"));
+      const temporary = flags.tmp || (flags.dev && flags.basePath === undefined);
+      const basePath = temporary ? mkdtempSync(join(tmpdir(), "phala-node-")) : flags.basePath;
+      if (basePath === undefined) throw new InvalidArgumentError("--base-path is required (or --tmp / --dev)");
+      const keyUri = flags.key ?? (flags.dev ? "//Alice" : undefined);
+      if (flags.validator && keyUri === undefined) throw new InvalidArgumentError("--validator needs --key");
+      const author =
+        (flags.validator || flags.dev) && keyUri !== undefined ? keypairFromUri(keyUri, "ed25519") : undefined;
+      const node = await startNode({
+        spec,
+        basePath,
+        rpcHost: flags.rpcHost,
+        rpcPort: flags.rpcPort,
+        author,
+        pruning: flags.pruning,
+        logger,
+      });
+      logger.info({ basePath }, "ready");
+      await new Promise<void>((resolve) => {
+        const shutdown = () => resolve();
+        process.once("SIGINT", shutdown);
+        process.once("SIGTERM", shutdown);
+      });
+      logger.info("shutting down");
+      await node.stop();
+      if (temporary) rmSync(basePath, { recursive: true, force: true });
+    });
+}
