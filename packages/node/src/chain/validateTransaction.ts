@@ -9,12 +9,14 @@ import {
 import { u32, u64 } from "@polkadot-api/substrate-bindings";
 import { eraDeath } from "../extrinsic/index.js";
 import { EXISTENTIAL_DEPOSIT } from "../pallets/balances.js";
-import { expectedSequence } from "../pallets/mq.js";
+import { type createMq, expectedSequence } from "../pallets/mq.js";
 import { systemStorage } from "../pallets/system.js";
 import { computeFee, totalFee } from "../pallets/transactionPayment.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { type ChainContext, checkExtrinsic } from "./checkExtrinsic.js";
 import { TransactionInvalidError } from "./transactionValidity.js";
+
+type MqPallet = ReturnType<typeof createMq>;
 
 /** What the transaction pool needs to order a valid transaction (sp-runtime `ValidTransaction`). */
 export interface TransactionValidity {
@@ -71,6 +73,13 @@ export function validateTransaction(
         sequence: signedMessage.sequence.toString(),
         expected: expected.toString(),
       });
+    }
+    // A message next in line is checked in full now (a later one when revalidation reaches it), so
+    // that a forged message is refused before it can cost its submitter a fee.
+    if (signedMessage.sequence === expected) {
+      const mq = runtime.pallet("PhalaMq") as MqPallet | undefined;
+      const rejection = mq?.checkSignedMessage(best.state, signedMessage);
+      if (rejection !== undefined) throw new TransactionInvalidError("BadProof", { mq: rejection });
     }
     provides.push(mqTag(sender, signedMessage.sequence));
     if (signedMessage.sequence > expected) requires.push(mqTag(sender, signedMessage.sequence - 1n));

@@ -67,9 +67,9 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  * sign (yet): a worker signs with its identity key; gatekeeper, cluster and contract keys come
  * from the registry once it exists.
  */
-export type SenderKeyResolver = (exec: ExecutionContext, sender: MessageOrigin) => Uint8Array | undefined;
+export type SenderKeyResolver = (state: StorageReader, sender: MessageOrigin) => Uint8Array | undefined;
 
-export const workerKeyResolver: SenderKeyResolver = (_exec, sender) =>
+export const workerKeyResolver: SenderKeyResolver = (_state, sender) =>
   sender.type === "Worker" ? sender.value : undefined;
 
 /** A pallet's handler for messages on an on-chain-only (`^…`) topic. */
@@ -98,7 +98,7 @@ export interface MqOptions {
 
 /** The message queue: the canonical, ordered channel between the chain and pRuntimes. */
 export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers = new Map() }: MqOptions = {}) {
-  return definePallet({
+  const pallet = definePallet({
     name: "PhalaMq",
     index: PALLET_INDEX.PhalaMq,
     docs: "The canonical, ordered message queue between the chain and the pRuntimes.",
@@ -141,6 +141,27 @@ export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers
       },
     },
   });
+  return Object.assign(pallet, {
+    /** The pool's pre-check: the same sender, sequence and signature rules as dispatch, read-only. */
+    checkSignedMessage: (state: StorageReader, signed: SignedMessage) => checkSigned(state, signed, resolveSenderKey),
+  });
+}
+
+export type MqRejection = "BadSender" | "BadSequence" | "BadSignature";
+
+/** Why `signed` would be refused now, or undefined when it would be accepted. */
+function checkSigned(
+  state: StorageReader,
+  signed: SignedMessage,
+  resolveSenderKey: SenderKeyResolver,
+): MqRejection | undefined {
+  const { sender } = signed.message;
+  if (sender.type === "AccountId" || sender.type === "Pallet") return "BadSender";
+  const key = resolveSenderKey(state, sender);
+  if (key === undefined) return "BadSender";
+  if (signed.sequence !== storage.OffchainIngress.get(state, sender)) return "BadSequence";
+  if (!verifySignedMessage(signed, key)) return "BadSignature";
+  return undefined;
 }
 
 function acceptSigned(
@@ -149,14 +170,10 @@ function acceptSigned(
   resolveSenderKey: SenderKeyResolver,
   onChainHandlers: ReadonlyMap<string, OnChainHandler>,
 ): void {
+  const rejection = checkSigned(exec.state, signed, resolveSenderKey);
+  if (rejection !== undefined) throw errors.error(rejection);
   const { sender } = signed.message;
-  if (sender.type === "AccountId" || sender.type === "Pallet") throw errors.error("BadSender");
-  const key = resolveSenderKey(exec, sender);
-  if (key === undefined) throw errors.error("BadSender");
-  const expected = storage.OffchainIngress.get(exec.state, sender);
-  if (signed.sequence !== expected) throw errors.error("BadSequence");
-  if (!verifySignedMessage(signed, key)) throw errors.error("BadSignature");
-  storage.OffchainIngress.set(exec.state, sender, expected + 1n);
+  storage.OffchainIngress.set(exec.state, sender, signed.sequence + 1n);
   const { destination } = signed.message;
   if (!isOnChainOnlyTopic(destination)) {
     queue(exec, signed.message, signed.sequence);
