@@ -18,6 +18,9 @@ import { TransactionInvalidError } from "./transactionValidity.js";
 
 type MqPallet = ReturnType<typeof createMq>;
 
+/** How far ahead of the account's nonce the pool accepts a transaction: further is refused as Future. */
+export const MAX_NONCE_AHEAD = 1024;
+
 /** What the transaction pool needs to order a valid transaction (sp-runtime `ValidTransaction`). */
 export interface TransactionValidity {
   readonly hash: Uint8Array;
@@ -54,6 +57,13 @@ export function validateTransaction(
   if (extra.nonce < account.nonce)
     throw new TransactionInvalidError("Stale", { nonce: extra.nonce, expected: account.nonce });
 
+  if (extra.nonce > account.nonce + MAX_NONCE_AHEAD) {
+    throw new TransactionInvalidError("Future", {
+      nonce: extra.nonce,
+      expected: account.nonce,
+      maxAhead: MAX_NONCE_AHEAD,
+    });
+  }
   const fee = totalFee(computeFee(best.state, bytes.length, xt.info, extra.tip));
   if (
     account.data.free - account.data.frozen < fee ||
