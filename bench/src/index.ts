@@ -2,6 +2,7 @@ import { cpus } from "node:os";
 import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
 import { hashingRows } from "./hashing.bench.js";
+import { nodeThroughputRows } from "./nodeThroughput.bench.js";
 import { signatureRows } from "./signatures.bench.js";
 import { proofRows, trieInsertRows } from "./trie.bench.js";
 
@@ -9,10 +10,15 @@ const quick = process.argv.includes("--quick");
 console.log(`Phala-TS benchmarks — node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, one thread`);
 console.log("Each figure is the median of repeated runs; the baseline runs in the same process.\n");
 
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const suites: Record<string, () => Promise<Row[]>> = {
+  trie: async () => [...(await trieInsertRows(quick ? [10_000] : [10_000, 100_000])), ...(await proofRows())],
+  hashing: hashingRows,
+  signatures: signatureRows,
+  envelope: envelopeRows,
+  node: () => nodeThroughputRows(quick),
+};
 const rows: Row[] = [];
-rows.push(...(await trieInsertRows(quick ? [10_000] : [10_000, 100_000])));
-rows.push(...(await proofRows()));
-rows.push(...(await hashingRows()));
-rows.push(...(await signatureRows()));
-rows.push(...(await envelopeRows()));
+for (const [name, suite] of Object.entries(suites))
+  if (only === undefined || only === name) rows.push(...(await suite()));
 printTable(rows);

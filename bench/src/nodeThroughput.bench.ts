@@ -1,0 +1,204 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  decodeExact,
+  ed25519Verify,
+  fromHex,
+  type Keypair,
+  keypairFromUri,
+  sr25519Verify,
+  storageKey,
+  toHex,
+} from "@phala-ts/core";
+import {
+  AccountInfoType,
+  addressOf,
+  createPhalaRuntime,
+  devSpec,
+  IMMORTAL_ERA,
+  PHA,
+  signExtrinsic,
+  specToJson,
+} from "@phala-ts/node";
+import { WebSocket } from "ws";
+import { batch, measure, type Row } from "./harness.js";
+
+const PHALA = fileURLToPath(new URL("../../packages/cli/bin/phala.js", import.meta.url));
+const runtime = createPhalaRuntime();
+
+class Rpc {
+  #id = 0;
+  readonly #pending = new Map<number, (r: { result?: unknown; error?: unknown }) => void>();
+  constructor(readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      const reply = JSON.parse(String(data)) as { id: number; result?: unknown; error?: unknown };
+      this.#pending.get(reply.id)?.(reply);
+      this.#pending.delete(reply.id);
+    });
+  }
+  static async open(url: string): Promise<Rpc> {
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    return new Rpc(socket);
+  }
+  call<T>(method: string, params: unknown[] = []): Promise<T> {
+    const id = ++this.#id;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, (r) =>
+        r.error === undefined ? resolve(r.result as T) : reject(new Error(JSON.stringify(r.error))),
+      );
+      this.socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
+    });
+  }
+}
+
+async function startNode(specPath: string, basePath: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      PHALA,
+      "node",
+      "--chain",
+      specPath,
+      "--base-path",
+      basePath,
+      "--validator",
+      "--key",
+      "//Alice",
+      "--rpc-port",
+      "0",
+      "--log-format",
+      "json",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = "";
+    let wsUrl = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        const record = JSON.parse(line) as { msg?: string; url?: string };
+        if (record.msg?.startsWith("RPC listening")) wsUrl = record.url!;
+        if (record.msg === "ready") resolve(wsUrl);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`node exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+/** Submits `perAccount` transfers from each account over `connections` sockets; finalized tx/s. */
+async function finalizedTransfersPerSecond(
+  scheme: "ed25519" | "sr25519",
+  accounts: number,
+  perAccount: number,
+  connections: number,
+) {
+  const keys: Keypair[] = Array.from({ length: accounts }, (_, i) => keypairFromUri(`//bench//${i}`, scheme));
+  const spec = devSpec();
+  const specWithAccounts = {
+    ...spec,
+    genesis: {
+      ...spec.genesis,
+      balances: [...spec.genesis.balances, ...keys.map((k) => [k.accountId, 1_000_000n * PHA] as const)],
+    },
+  };
+  const dir = mkdtempSync(join(tmpdir(), "phala-bench-"));
+  const specPath = join(dir, "spec.json");
+  writeFileSync(specPath, JSON.stringify(specToJson(specWithAccounts)));
+  const node = await startNode(specPath, join(dir, "db"));
+  const clients = await Promise.all(Array.from({ length: connections }, () => Rpc.open(node.url)));
+  try {
+    const genesisHash = fromHex(await clients[0]!.call<string>("chain_getBlockHash", [0]));
+    const additional = { specVersion: 1, transactionVersion: 1, genesisHash, birthHash: genesisHash };
+    const call = runtime.encodeCall({
+      type: "Balances",
+      value: {
+        type: "transferKeepAlive",
+        value: { dest: addressOf(keypairFromUri("//Ferdie").accountId), value: PHA },
+      },
+    });
+    const extrinsics: string[][] = keys.map((key) =>
+      Array.from({ length: perAccount }, (_, nonce) =>
+        toHex(signExtrinsic(key, call, { era: IMMORTAL_ERA, nonce, tip: 0n }, additional)),
+      ),
+    );
+    const total = accounts * perAccount;
+    const started = performance.now();
+    await Promise.all(
+      clients.map(async (client, c) => {
+        const submissions: Promise<unknown>[] = [];
+        for (let a = c; a < accounts; a += connections)
+          for (const xt of extrinsics[a]!) submissions.push(client.call("author_submitExtrinsic", [xt]));
+        await Promise.all(submissions);
+      }),
+    );
+    const lastKey = toHex(storageKey("System", "Account", ["Blake2_128Concat", keys.at(-1)!.accountId]));
+    const firstKey = toHex(storageKey("System", "Account", ["Blake2_128Concat", keys[0]!.accountId]));
+    for (;;) {
+      const head = await clients[0]!.call<string>("chain_getFinalizedHead");
+      const nonces = await Promise.all(
+        [firstKey, lastKey].map(async (key) => {
+          const raw = await clients[0]!.call<string>("state_getStorage", [key, head]);
+          return decodeExact(AccountInfoType.codec.dec, fromHex(raw), "AccountInfo").nonce;
+        }),
+      );
+      if (nonces.every((n) => n === perAccount)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return total / seconds;
+  } finally {
+    for (const client of clients) client.socket.terminate();
+    node.child.kill("SIGTERM");
+    await new Promise((r) => node.child.once("exit", r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function nodeThroughputRows(quick: boolean): Promise<Row[]> {
+  const accounts = 100;
+  const perAccount = quick ? 40 : 150;
+  const ed = await finalizedTransfersPerSecond("ed25519", accounts, perAccount, 4);
+  const sr = await finalizedTransfersPerSecond("sr25519", accounts, quick ? 10 : 40, 4);
+
+  // Every transfer's signature is verified twice on the node: by the pool, and again in its block.
+  const edKey = keypairFromUri("//Alice", "ed25519");
+  const srKey = keypairFromUri("//Alice", "sr25519");
+  const message = new Uint8Array(150);
+  const edSig = edKey.sign(message);
+  const srSig = srKey.sign(message);
+  const edVerify = await measure(
+    batch(() => ed25519Verify(edSig, message, edKey.publicKey), 500),
+    { opsPerRun: 500 },
+  );
+  const srVerify = await measure(
+    batch(() => sr25519Verify(srSig, message, srKey.publicKey), 50),
+    { opsPerRun: 50 },
+  );
+  const edShare = (2 * ed) / edVerify.rate;
+  const srShare = (2 * sr) / srVerify.rate;
+  const figure = "node: finalized transfers/s (submit → finalized, 4 connections)";
+  return [
+    {
+      figure: `${figure}, Ed25519; ~${Math.round(edShare * 100)}% of a core verifies`,
+      unit: "tx/s",
+      ours: ed,
+      baselineName: "goal (issue 3)",
+      baseline: 3000,
+    },
+    {
+      figure: `${figure}, Sr25519; ~${Math.round(srShare * 100)}% of a core verifies`,
+      unit: "tx/s",
+      ours: sr,
+      baselineName: "Sr25519 verify rate / 2 (1 core)",
+      baseline: srVerify.rate / 2,
+    },
+  ];
+}
