@@ -28,6 +28,7 @@ import { batch, measure, type Row } from "./harness.js";
 
 const PHALA = fileURLToPath(new URL("../../packages/cli/bin/phala.js", import.meta.url));
 const runtime = createPhalaRuntime();
+const WINDOW = 64;
 
 class Rpc {
   #id = 0;
@@ -56,9 +57,13 @@ class Rpc {
 }
 
 async function startNode(specPath: string, basePath: string): Promise<{ child: ChildProcess; url: string }> {
+  // BENCH_NODE_PROFILE=<dir> writes a V8 CPU profile of the node process there.
+  const profile = process.env["BENCH_NODE_PROFILE"];
+  const nodeFlags = profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
   const child = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       PHALA,
       "node",
       "--chain",
@@ -133,10 +138,25 @@ async function finalizedTransfersPerSecond(
     const started = performance.now();
     await Promise.all(
       clients.map(async (client, c) => {
-        const submissions: Promise<unknown>[] = [];
-        for (let a = c; a < accounts; a += connections)
-          for (const xt of extrinsics[a]!) submissions.push(client.call("author_submitExtrinsic", [xt]));
-        await Promise.all(submissions);
+        // A client keeps at most WINDOW submissions in flight and backs off while the pool is full.
+        const mine = extrinsics.filter((_, a) => a % connections === c);
+        const queue = mine[0]!.flatMap((_, nonce) => mine.map((list) => list[nonce]!));
+        let next = 0;
+        const worker = async () => {
+          while (next < queue.length) {
+            const xt = queue[next++]!;
+            for (;;) {
+              try {
+                await client.call("author_submitExtrinsic", [xt]);
+                break;
+              } catch (error) {
+                if (!String(error).includes("1016")) throw error;
+                await new Promise((r) => setTimeout(r, 50));
+              }
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: WINDOW }, worker));
       }),
     );
     const lastKey = toHex(storageKey("System", "Account", ["Blake2_128Concat", keys.at(-1)!.accountId]));
@@ -168,7 +188,7 @@ export async function nodeThroughputRows(quick: boolean): Promise<Row[]> {
   const ed = await finalizedTransfersPerSecond("ed25519", accounts, perAccount, 4);
   const sr = await finalizedTransfersPerSecond("sr25519", accounts, quick ? 10 : 40, 4);
 
-  // Every transfer's signature is verified twice on the node: by the pool, and again in its block.
+  // The pool verifies each transfer's signature once; the producer trusts what its pool verified.
   const edKey = keypairFromUri("//Alice", "ed25519");
   const srKey = keypairFromUri("//Alice", "sr25519");
   const message = new Uint8Array(150);
@@ -182,8 +202,8 @@ export async function nodeThroughputRows(quick: boolean): Promise<Row[]> {
     batch(() => sr25519Verify(srSig, message, srKey.publicKey), 50),
     { opsPerRun: 50 },
   );
-  const edShare = (2 * ed) / edVerify.rate;
-  const srShare = (2 * sr) / srVerify.rate;
+  const edShare = ed / edVerify.rate;
+  const srShare = sr / srVerify.rate;
   const figure = "node: finalized transfers/s (submit → finalized, 4 connections)";
   return [
     {
@@ -197,8 +217,8 @@ export async function nodeThroughputRows(quick: boolean): Promise<Row[]> {
       figure: `${figure}, Sr25519; ~${Math.round(srShare * 100)}% of a core verifies`,
       unit: "tx/s",
       ours: sr,
-      baselineName: "Sr25519 verify rate / 2 (1 core)",
-      baseline: srVerify.rate / 2,
+      baselineName: "Sr25519 verify rate (1 core)",
+      baseline: srVerify.rate,
     },
   ];
 }

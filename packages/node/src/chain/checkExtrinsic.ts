@@ -6,6 +6,7 @@ import type { Runtime, RuntimeCall } from "../runtime/runtime.js";
 import type { StorageReader } from "../runtime/storageItem.js";
 import type { DispatchInfo } from "../runtime/weight.js";
 import { TransactionInvalidError } from "./transactionValidity.js";
+import type { VerifiedSignatures } from "./verifiedSignatures.js";
 
 /** An extrinsic whose format, call and signature have been checked against a chain state. */
 export interface CheckedExtrinsic {
@@ -17,6 +18,8 @@ export interface CheckedExtrinsic {
 }
 
 export interface ChainContext {
+  /** Signatures this node already verified (its own producer's shortcut; absent when importing). */
+  readonly verifiedSignatures?: VerifiedSignatures;
   readonly genesisHash: Uint8Array;
   readonly maxExtrinsicSize: number;
 }
@@ -57,7 +60,11 @@ export function checkExtrinsic(
     genesisHash: chain.genesisHash,
     birthHash,
   };
-  if (!verifyExtrinsicSignature(extrinsic, additional)) throw new TransactionInvalidError("BadProof");
+  const cache = chain.verifiedSignatures;
+  if (cache === undefined || !cache.has(hash)) {
+    if (!verifyExtrinsicSignature(extrinsic, additional)) throw new TransactionInvalidError("BadProof");
+    cache?.add(hash);
+  }
   return { bytes, hash, signed, call, info };
 }
 

@@ -18,6 +18,7 @@ import { BlockExecution } from "../chain/blockExecution.js";
 import { type ChainSpec, genesisConfig } from "../chain/chainSpec.js";
 import type { ChainContext } from "../chain/checkExtrinsic.js";
 import { buildGenesisState } from "../chain/genesisState.js";
+import { VerifiedSignatures } from "../chain/verifiedSignatures.js";
 import { authorDigest, sealHeader } from "../consensus/seal.js";
 import { ChainDb, ChainDbError, storedChanges, undoChanges } from "../db/chainDb.js";
 import { encodeExtrinsic } from "../extrinsic/index.js";
@@ -85,7 +86,11 @@ export class ChainService extends EventEmitter<Events> {
     this.#best = best;
     this.#bestState = bestState;
     this.#finalized = finalized;
-    this.chain = { genesisHash: genesis.hash, maxExtrinsicSize: options.maxExtrinsicSize ?? 5 * 1024 * 1024 };
+    this.chain = {
+      genesisHash: genesis.hash,
+      maxExtrinsicSize: options.maxExtrinsicSize ?? 5 * 1024 * 1024,
+      verifiedSignatures: new VerifiedSignatures(),
+    };
     this.#remember(best.hash, bestState);
   }
 
