@@ -1,4 +1,13 @@
-import { devAccounts, fromHex, toHex } from "@phala-ts/core";
+import {
+  devAccounts,
+  ed25519Generate,
+  encodeMessageOrigin,
+  fromHex,
+  type SignedMessage,
+  signMessage,
+  toHex,
+  topicFromString,
+} from "@phala-ts/core";
 import { validateProofs } from "@polkadot-api/substrate-bindings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PHA } from "../../packages/node/src/pallets/balances.js";
@@ -92,6 +101,43 @@ describe("phala node, end to end on loopback", () => {
     const header = await rpc.call<{ stateRoot: string }>("chain_getHeader", [finalizedAt]);
     expect(validateProofs(proof.proof as never)?.rootHash).toBe(header.stateRoot);
   }, 180_000);
+
+  it("takes an offchain message once, in sequence, and refuses forged, repeated and skipped ones", async () => {
+    const { keypair: worker } = ed25519Generate();
+    const sender = { type: "Worker" as const, value: worker.publicKey };
+    const message = { sender, destination: topicFromString("phala/e2e"), payload: Uint8Array.of(1, 2, 3) };
+    const submitter = sr.Charlie;
+    const sync = async (signedMessage: SignedMessage) => {
+      const nonce = await rpc.call<number>("system_accountNextIndex", [toHex(submitter.accountId)]);
+      const call = runtime.encodeCall({
+        type: "PhalaMq",
+        value: { type: "syncOffchainMessage", value: { signedMessage } },
+      });
+      return rpc.call("author_submitExtrinsic", [toHex(signed(submitter, call, nonce, chain))]).then(
+        () => undefined,
+        (error: unknown) => error as RpcReplyError,
+      );
+    };
+    const nextSequence = () => rpc.call<number>("pha_getMqNextSequence", [toHex(encodeMessageOrigin(sender))]);
+
+    expect(await sync(signMessage(worker, message, 0n))).toBeUndefined();
+    await until(async () => ((await nextSequence()) === 1 ? true : undefined), 10_000, "the message to be taken");
+    const issuance = await totalIssuance(rpc);
+    const refused: [string, SignedMessage, unknown][] = [
+      ["repeated", signMessage(worker, message, 0n), "Stale"],
+      ["skipped", signMessage(worker, message, 3n), "Future"],
+      ["forged", { ...signMessage(worker, message, 1n), signature: new Uint8Array(64).fill(7) }, "BadProof"],
+      ["signed by another key", signMessage(ed25519Generate().keypair, message, 1n), "BadProof"],
+    ];
+    for (const [what, signedMessage, reason] of refused) {
+      const error = await sync(signedMessage);
+      expect(error, what).toBeInstanceOf(RpcReplyError);
+      expect(error?.code, what).toBe(1010);
+      expect(error?.data, what).toBe(reason);
+    }
+    expect(await nextSequence()).toBe(1);
+    expect(await totalIssuance(rpc)).toBe(issuance);
+  }, 30_000);
 
   it("refuses bad transactions with typed JSON-RPC errors and changes nothing", async () => {
     const alice = sr.Alice;

@@ -35,6 +35,9 @@ const NONCE_TAG = utf8("nonce");
 const MQ_TAG = utf8("mq");
 
 const nonceTag = (who: Uint8Array, nonce: number) => concatBytes(NONCE_TAG, who, u32.enc(nonce));
+/** Whether `tag` is a message-queue sequence tag (sender ++ sequence). */
+export const isMqTag = (tag: Uint8Array): boolean => MQ_TAG.every((b, i) => tag[i] === b);
+
 const mqTag = (sender: MessageOrigin, sequence: bigint) =>
   concatBytes(MQ_TAG, messageOriginCodec.enc(sender), u64.enc(sequence));
 

@@ -1,7 +1,8 @@
 import { blake2_256, type Ed25519Keypair, equalBytes } from "@phala-ts/core";
 import type { Logger } from "pino";
 import type { ChainSpec } from "../chain/chainSpec.js";
-import { validateTransaction } from "../chain/validateTransaction.js";
+import { TransactionInvalidError } from "../chain/transactionValidity.js";
+import { isMqTag, validateTransaction } from "../chain/validateTransaction.js";
 import { decodeExtrinsic } from "../extrinsic/index.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { systemStorage } from "../pallets/system.js";
@@ -45,8 +46,16 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     `Chain "${spec.name}" at #${chain.best.number}, finalized #${chain.finalized.number}`,
   );
   const pool = new TxPool({
-    validate: (bytes) =>
-      validateTransaction(runtime, chain.chain, { number: chain.best.number, state: chain.bestState }, bytes),
+    validate: (bytes, source) => {
+      const best = { number: chain.best.number, state: chain.bestState };
+      const validity = validateTransaction(runtime, chain.chain, best, bytes);
+      // A message-queue message may wait for its predecessor only if that one is already pending:
+      // a skipped sequence is refused outright rather than parked.
+      const gap = validity.requires.find((tag) => isMqTag(tag) && !pool.isProvided(tag));
+      if (source === "external" && gap !== undefined)
+        throw new TransactionInvalidError("Future", { mq: "sequence gap" });
+      return validity;
+    },
     hasher: blake2_256,
   });
   const rpc = await createRpcServer({ host: options.rpcHost, port: options.rpcPort, logger });

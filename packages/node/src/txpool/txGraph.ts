@@ -421,4 +421,9 @@ export class TxGraph {
       this.remove(victim, { type: "dropped" });
     }
   }
+
+  /** Whether a pool transaction (ready or future) provides the tag. */
+  isProvidedByPool(tag: string): boolean {
+    return this.providers.has(tag);
+  }
 }

@@ -163,6 +163,11 @@ export class TxPool {
     return this.graph.byKey.has(byteKey(hash));
   }
 
+  /** Whether a transaction in the pool provides `tag`. */
+  isProvided(tag: Uint8Array): boolean {
+    return this.graph.isProvidedByPool(byteKey(tag));
+  }
+
   isBanned(hash: Uint8Array): boolean {
     return this.bans.isBanned(byteKey(hash));
   }
