@@ -19,10 +19,10 @@ import { type ChainSpec, genesisConfig } from "../chain/chainSpec.js";
 import type { ChainContext } from "../chain/checkExtrinsic.js";
 import { buildGenesisState } from "../chain/genesisState.js";
 import { VerifiedSignatures } from "../chain/verifiedSignatures.js";
+import { activeAuthorities } from "../consensus/activeAuthorities.js";
 import { authorDigest, sealHeader } from "../consensus/seal.js";
 import { ChainDb, ChainDbError, storedChanges, undoChanges } from "../db/chainDb.js";
 import { encodeExtrinsic } from "../extrinsic/index.js";
-import { sessionStorage } from "../pallets/session.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { genesisHeader, type StoredBlock, storedBlock } from "./chainState.js";
 
@@ -164,10 +164,6 @@ export class ChainService extends EventEmitter<Events> {
     return this.#finalized;
   }
 
-  authoritySet(state: Trie = this.#bestState) {
-    return { setId: sessionStorage.CurrentSetId.get(state), authorities: sessionStorage.Authorities.get(state) };
-  }
-
   /** The timestamp inherent for a block produced at `nowMs`, never earlier than the parent's minimum. */
   timestampInherent(nowMs: bigint): Uint8Array {
     return encodeExtrinsic({
@@ -181,7 +177,7 @@ export class ChainService extends EventEmitter<Events> {
    */
   async produceBlock(author: Ed25519Keypair, nowMs: bigint, candidates: Iterable<Uint8Array>): Promise<ProducedBlock> {
     const parent = { hash: this.#best.hash, number: this.#best.number, state: this.#bestState };
-    const { authorities, setId } = this.authoritySet(parent.state);
+    const { authorities, setId } = activeAuthorities(parent.state);
     const index = authorities.findIndex(([id]) => equalBytes(id, author.publicKey));
     if (index < 0) throw new Error("this node's key is not in the authority set");
     const execution = new BlockExecution(this.runtime, this.chain, parent, [authorDigest(index)]);
