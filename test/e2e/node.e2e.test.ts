@@ -100,6 +100,10 @@ describe("phala node, end to end on loopback", () => {
     const proof = await rpc.call<{ at: string; proof: string[] }>("state_getReadProof", [storageKeys, finalizedAt]);
     const header = await rpc.call<{ stateRoot: string }>("chain_getHeader", [finalizedAt]);
     expect(validateProofs(proof.proof as never)?.rootHash).toBe(header.stateRoot);
+
+    const finalizedNumber = Number((await rpc.call<{ number: string }>("chain_getHeader", [finalizedAt])).number);
+    const finality = await rpc.call<string>("grandpa_proveFinality", [finalizedNumber]);
+    expect(finality.slice(0, 66)).toBe(finalizedAt);
   }, 180_000);
 
   it("takes an offchain message once, in sequence, and refuses forged, repeated and skipped ones", async () => {

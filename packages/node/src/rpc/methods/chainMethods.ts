@@ -1,9 +1,13 @@
 import { encodeJustification, toHex } from "@phala-ts/core";
+import { Bytes, blockHeader, Struct, Vector } from "@polkadot-api/substrate-bindings";
 import type { StoredBlock } from "../../service/chainState.js";
 import type { MethodRegistry, SubscriptionRegistry } from "../server/index.js";
 import type { RpcContext } from "./context.js";
 import { headerJson } from "./jsonShapes.js";
 import { numberParam, optionalHash } from "./params.js";
+
+/** sc-consensus-grandpa's `FinalityProof`: the block, its justification, and headers the client may lack. */
+const finalityProofCodec = Struct({ block: Bytes(32), justification: Bytes(), unknownHeaders: Vector(blockHeader) });
 
 /** GRANDPA's engine id: justifications are returned under it, as Substrate does. */
 const FRNK = toHex(new TextEncoder().encode("FRNK"));
@@ -44,6 +48,19 @@ export function registerChainMethods(
       };
     },
     { params: { max: 1 } },
+  );
+
+  methods.register(
+    "grandpa_proveFinality",
+    async ([n]) => {
+      const hash = await chain.hashAt(numberParam(n, "block number"));
+      const justification = hash === undefined ? undefined : await chain.justificationOf(hash);
+      if (hash === undefined || justification === undefined) return null;
+      return toHex(
+        finalityProofCodec.enc({ block: hash, justification: encodeJustification(justification), unknownHeaders: [] }),
+      );
+    },
+    { params: 1 },
   );
 
   const headSubscription = (
