@@ -49,6 +49,7 @@ export class RpcClient {
 
   call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
     const id = this.#nextId++;
+    if (this.#socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error("connection closed"));
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.#socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
