@@ -13,6 +13,7 @@ import { type createMq, expectedSequence } from "../pallets/mq.js";
 import { systemStorage } from "../pallets/system.js";
 import { computeFee, totalFee } from "../pallets/transactionPayment.js";
 import type { Runtime } from "../runtime/runtime.js";
+import type { ValidTransaction } from "../txpool/types.js";
 import { type ChainContext, checkExtrinsic } from "./checkExtrinsic.js";
 import { TransactionInvalidError } from "./transactionValidity.js";
 
@@ -20,16 +21,6 @@ type MqPallet = ReturnType<typeof createMq>;
 
 /** How far ahead of the account's nonce the pool accepts a transaction: further is refused as Future. */
 export const MAX_NONCE_AHEAD = 1024;
-
-/** What the transaction pool needs to order a valid transaction (sp-runtime `ValidTransaction`). */
-export interface TransactionValidity {
-  readonly hash: Uint8Array;
-  readonly priority: bigint;
-  readonly provides: Uint8Array[];
-  readonly requires: Uint8Array[];
-  readonly longevity: number;
-  readonly propagate: boolean;
-}
 
 const NONCE_TAG = utf8("nonce");
 const MQ_TAG = utf8("mq");
@@ -51,7 +42,7 @@ export function validateTransaction(
   chain: ChainContext,
   best: { readonly number: number; readonly state: Trie },
   bytes: Uint8Array,
-): TransactionValidity {
+): ValidTransaction {
   const blockNumber = best.number + 1;
   const xt = checkExtrinsic(runtime, chain, best.state, blockNumber, bytes);
   if (xt.signed === undefined) throw new TransactionInvalidError("MandatoryValidation");
