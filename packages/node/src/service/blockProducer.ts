@@ -69,12 +69,12 @@ export class BlockProducer {
     }
     const started = performance.now();
     const produced = await this.chain.produceBlock(this.author, timestamp, candidates);
-    const rejected = new Set(produced.rejected.map((r) => r.bytes));
+    const rejected = new Map(produced.rejected.map((r) => [r.bytes, r.error] as const));
     const included = hashes.filter((_, i) => !rejected.has(candidates[i]!));
     const invalid: Uint8Array[] = [];
     for (const [i, bytesOfTx] of candidates.entries()) {
       if (!rejected.has(bytesOfTx)) continue;
-      const error = produced.rejected.find((r) => r.bytes === bytesOfTx)?.error;
+      const error = rejected.get(bytesOfTx);
       if (!(error instanceof TransactionInvalidError && error.reason === "Future")) invalid.push(hashes[i]!);
     }
     if (invalid.length > 0) this.pool.remove(invalid);
