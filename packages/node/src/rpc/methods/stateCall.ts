@@ -18,11 +18,13 @@ const runtimeDispatchInfo = Struct({ weight: WeightType.codec, class: DispatchCl
  */
 export function registerStateCall(methods: MethodRegistry, ctx: RpcContext): void {
   const { chain } = ctx;
-  const metadata = toHex(buildMetadata(chain.runtime));
+  const metadataBytes = buildMetadata(chain.runtime);
+  const metadata = toHex(metadataBytes);
+  const opaqueMetadata = Bytes().enc(metadataBytes);
   methods.register("state_getMetadata", () => metadata, { params: { max: 1 } });
 
   const apis: Record<string, (data: Uint8Array, at: Awaited<ReturnType<typeof stateAt>>) => Uint8Array> = {
-    Metadata_metadata: () => Bytes().enc(buildMetadata(chain.runtime)),
+    Metadata_metadata: () => opaqueMetadata,
     AccountNonceApi_account_nonce: (data, { state }) => {
       const who = decodeExact(Bytes(32).dec, data, "AccountNonceApi_account_nonce argument");
       return u32.enc(systemStorage.Account.get(state, who).nonce);
