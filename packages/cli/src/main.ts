@@ -2,6 +2,7 @@ import { PhalaError } from "@phala-ts/core";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { addBuildSpecCommand } from "./buildSpecCommand.js";
 import { addNodeCommand } from "./nodeCommand.js";
+import { addPRuntimeCommand } from "./pruntimeCommand.js";
 
 /** Exit codes: 0 success, 1 runtime failure, 2 bad usage or input. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -12,6 +13,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError();
   addNodeCommand(program);
   addBuildSpecCommand(program);
+  addPRuntimeCommand(program);
   try {
     await program.parseAsync(argv as string[]);
     return 0;

@@ -2,16 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keypairFromUri } from "@phala-ts/core";
-import {
-  type ChainSpec,
-  createLogger,
-  devSpec,
-  type LogFormat,
-  localSpec,
-  specFromJson,
-  startNode,
-} from "@phala-ts/node";
+import { type ChainSpec, devSpec, localSpec, specFromJson, startNode } from "@phala-ts/node";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { createLogger, type LogFormat } from "./logger.js";
+import { port } from "./options.js";
 
 export function loadSpec(chain: string): ChainSpec {
   if (chain === "dev") return devSpec();
@@ -24,12 +18,6 @@ export function loadSpec(chain: string): ChainSpec {
   }
   return specFromJson(JSON.parse(text));
 }
-
-const port = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number (0-65535)");
-  return n;
-};
 
 const pruning = (value: string) => {
   if (value === "archive") return undefined;

@@ -5,6 +5,8 @@ export * from "./finality/index.js";
 export * from "./hashing/index.js";
 export * from "./keys/index.js";
 export * from "./mq/index.js";
+export * from "./pruntimeApi/index.js";
+export * from "./registration/index.js";
 export * from "./scale/index.js";
 export * from "./storage/index.js";
 export * from "./trie/index.js";

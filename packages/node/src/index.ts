@@ -6,6 +6,5 @@ export { createPhalaRuntime, PHALA_RUNTIME_VERSION } from "./pallets/phalaRuntim
 export { AccountInfoType } from "./pallets/system.js";
 export * from "./rpc/server/index.js";
 export { addressOf, MultiAddressType } from "./runtime/multiAddress.js";
-export { createLogger, type LogFormat } from "./service/logger.js";
 export { type NodeOptions, type RunningNode, startNode } from "./service/runNode.js";
 export * from "./txpool/index.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { devAccounts } from "../keys/devAccounts.js";
 import { decodeJustification, encodeJustification } from "../scale/justification.js";
+import { errorCodeOf } from "../testing/errorCode.test-util.js";
 import type { AuthoritySet } from "./authoritySet.js";
 import { createJustification, verifyJustification } from "./justification.js";
 
@@ -10,14 +11,7 @@ const set: AuthoritySet = { setId: 3n, authorities: signers.map((s) => [s.public
 const hash = new Uint8Array(32).fill(0xab);
 const target = { targetHash: hash, targetNumber: 10 };
 
-const code = (run: () => void) => {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-};
+const code = errorCodeOf;
 
 describe("justifications", () => {
   it("accepts more than two thirds of the weight, and survives a SCALE round trip", () => {

@@ -39,3 +39,14 @@ const signingPayloadCodec = Struct({ message: Bytes(1), precommit: precommitCode
 export function precommitSigningPayload(precommit: Precommit, round: bigint, setId: bigint): Uint8Array {
   return signingPayloadCodec.enc({ message: PRECOMMIT_MESSAGE_INDEX, precommit, round, setId });
 }
+
+/** What `grandpa_proveFinality` returns: Substrate's `FinalityProof { block, justification, unknown_headers }`. */
+export const finalityProofCodec = Struct({
+  block: hash32,
+  justification: Bytes(),
+  unknownHeaders: Vector(blockHeader),
+});
+
+export function decodeFinalityProof(bytes: Uint8Array): ReturnType<typeof finalityProofCodec.dec> {
+  return decodeExact(finalityProofCodec.dec, bytes, "finality proof");
+}

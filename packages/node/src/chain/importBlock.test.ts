@@ -11,6 +11,7 @@ import {
   toHex,
 } from "@phala-ts/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { errorCodeOf } from "../../../core/src/testing/errorCode.test-util.js";
 import { sealHeader } from "../consensus/seal.js";
 import { IMMORTAL_ERA, signExtrinsic } from "../extrinsic/index.js";
 import { PHA } from "../pallets/balances.js";
@@ -90,14 +91,7 @@ describe("importBlock", () => {
   it("refuses a wrong parent, a broken seal, tampered extrinsics, a forged root and a missing or foreign justification", async () => {
     const { blocks, genesis, context } = await producedChain();
     const first = blocks[0]!;
-    const code = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return (error as { code?: string }).code;
-      }
-      return undefined;
-    };
+    const code = errorCodeOf;
     const forgedRoot: Header = { ...first.header, stateRoot: toHex(new Uint8Array(32).fill(9)) as Header["stateRoot"] };
     const resealed = sealHeader({ ...forgedRoot, digests: forgedRoot.digests.slice(0, -1) }, { index: 0, ...ed.Alice });
     const mismatch = (() => {

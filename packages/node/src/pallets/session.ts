@@ -1,5 +1,4 @@
-import { type DigestItem, toHex } from "@phala-ts/core";
-import { Bytes, Struct, u64, Vector } from "@polkadot-api/substrate-bindings";
+import { scheduledChangeDigest } from "@phala-ts/core";
 import type { ExecutionContext } from "../runtime/context.js";
 import { PalletErrors } from "../runtime/dispatchError.js";
 import { bindStorage, call, definePallet } from "../runtime/pallet.js";
@@ -12,26 +11,6 @@ import { PALLET_INDEX } from "./palletIndices.js";
 const AuthorityType = t.tuple(t.named(["sp_consensus_grandpa", "app", "Public"], t.fixed(32)), t.u64);
 export const AuthorityListType = t.vec(AuthorityType);
 export type AuthorityList = TypeOf<typeof AuthorityListType>;
-
-type DigestPayload = Extract<DigestItem, { type: "consensus" }>["value"]["payload"];
-
-/** The consensus engine id under which authority-set changes travel in header digests. */
-export const GRANDPA_ENGINE_ID = "FRNK";
-
-// sp-consensus-grandpa `ConsensusLog::ScheduledChange(ScheduledChange { next_authorities, delay })`, index 1.
-const scheduledChangeCodec = Struct({
-  log: Bytes(1),
-  nextAuthorities: Vector(Struct({ id: Bytes(32), weight: u64 })),
-  delay: u64,
-});
-
-export function encodeScheduledChange(next: AuthorityList): Uint8Array {
-  return scheduledChangeCodec.enc({
-    log: Uint8Array.of(1),
-    nextAuthorities: next.map(([id, weight]) => ({ id, weight })),
-    delay: 0n,
-  });
-}
 
 const storage = bindStorage("Session", {
   Authorities: storageValue(AuthorityListType, { default: [], docs: "The current authority set and weights." }),
@@ -89,10 +68,7 @@ export const session = definePallet({
     onFinalize(exec: ExecutionContext) {
       const pending = storage.PendingChange.get(exec.state);
       if (pending === undefined) return;
-      exec.digests.push({
-        type: "consensus",
-        value: { engine: GRANDPA_ENGINE_ID, payload: toHex(encodeScheduledChange(pending)) as DigestPayload },
-      });
+      exec.digests.push(scheduledChangeDigest(pending));
     },
   },
   genesis(state, config) {

@@ -1,16 +1,11 @@
-import { encodeJustification, toHex } from "@phala-ts/core";
-import { Bytes, blockHeader, Struct, Vector } from "@polkadot-api/substrate-bindings";
+import { encodeJustification, finalityProofCodec, GRANDPA_ENGINE_ID, headerToRpc, toHex } from "@phala-ts/core";
 import type { StoredBlock } from "../../service/chainState.js";
 import type { MethodRegistry, SubscriptionRegistry } from "../server/index.js";
 import type { RpcContext } from "./context.js";
-import { headerJson } from "./jsonShapes.js";
 import { numberParam, optionalHash } from "./params.js";
 
-/** sc-consensus-grandpa's `FinalityProof`: the block, its justification, and headers the client may lack. */
-const finalityProofCodec = Struct({ block: Bytes(32), justification: Bytes(), unknownHeaders: Vector(blockHeader) });
-
 /** GRANDPA's engine id: justifications are returned under it, as Substrate does. */
-const FRNK = toHex(new TextEncoder().encode("FRNK"));
+const FRNK = toHex(new TextEncoder().encode(GRANDPA_ENGINE_ID));
 
 export function registerChainMethods(
   methods: MethodRegistry,
@@ -20,7 +15,7 @@ export function registerChainMethods(
   const { chain } = ctx;
   const headerAt = async (hash: Uint8Array | undefined) => {
     const header = hash === undefined ? chain.best.header : await chain.headerOf(hash);
-    return header === undefined ? null : headerJson(header);
+    return header === undefined ? null : headerToRpc(header);
   };
 
   methods.register(
@@ -43,7 +38,7 @@ export function registerChainMethods(
       if (header === undefined || body === undefined) return null;
       const justification = await chain.justificationOf(hash);
       return {
-        block: { header: headerJson(header), extrinsics: body.map(toHex) },
+        block: { header: headerToRpc(header), extrinsics: body.map(toHex) },
         justifications: justification === undefined ? null : [[FRNK, toHex(encodeJustification(justification))]],
       };
     },
@@ -75,7 +70,7 @@ export function registerChainMethods(
       notification,
       params: 0,
       start(_params, sink) {
-        const send = (block: StoredBlock) => sink.send(headerJson(block.header));
+        const send = (block: StoredBlock) => sink.send(headerToRpc(block.header));
         send(event === "newHead" ? chain.best : chain.finalized);
         chain.on(event, send);
         return () => chain.off(event, send);

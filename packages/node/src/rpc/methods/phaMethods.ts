@@ -1,8 +1,8 @@
-import { decodeMessageOrigin, type MessageOrigin, toHex } from "@phala-ts/core";
+import { decodeMessageOrigin, headerToRpc, type MessageOrigin, toHex } from "@phala-ts/core";
 import { expectedSequence } from "../../pallets/mq.js";
 import type { MethodRegistry, RpcError } from "../server/index.js";
 import { type RpcContext, unknownBlock } from "./context.js";
-import { headerJson } from "./jsonShapes.js";
+
 import { bytesParam, invalidParams, optionalHash } from "./params.js";
 
 /** Most blocks one `pha_getStorageChanges` call covers: pherry pages through longer ranges. */
@@ -29,7 +29,7 @@ export function registerPhaMethods(methods: MethodRegistry, ctx: RpcContext): vo
         if (hash === undefined || header === undefined || changes === undefined) throw prunedRange(n);
         result.push({
           blockHash: toHex(hash),
-          header: headerJson(header),
+          header: headerToRpc(header),
           changes: changes.map((c) => [toHex(c.key), c.value === undefined ? null : toHex(c.value)]),
         });
       }

@@ -1,0 +1,9 @@
+export type { BlockChanges, InitRequest, RuntimeInfoResponse, SyncHeaderRequest, SyncStatus } from "./operatorWire.js";
+export {
+  decodeOperatorBody,
+  dispatchBlocksRequestCodec,
+  initRequestCodec,
+  runtimeInfoResponseCodec,
+  syncHeaderRequestCodec,
+  syncStatusCodec,
+} from "./operatorWire.js";

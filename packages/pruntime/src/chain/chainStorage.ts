@@ -1,0 +1,58 @@
+import {
+  type AuthorityList,
+  decodeExact,
+  encodeMessageOrigin,
+  type Message,
+  type MessageOrigin,
+  messageCodec,
+  storageKey,
+} from "@phala-ts/core";
+import { Bytes, type Decoder, Tuple, u64, Vector } from "@polkadot-api/substrate-bindings";
+
+/** Anything pRuntime reads chain storage from: only ever state it verified against a header. */
+export interface VerifiedStorage {
+  get(key: Uint8Array): Uint8Array | undefined;
+}
+
+/**
+ * The few chain storage items pRuntime reads, with the chain's own keys and layouts. pRuntime
+ * does not import the node: these declarations are checked against a real node end to end.
+ */
+const KEYS = {
+  authorities: storageKey("Session", "Authorities"),
+  currentSetId: storageKey("Session", "CurrentSetId"),
+  outboundMessages: storageKey("PhalaMq", "OutboundMessages"),
+  timestampNow: storageKey("Timestamp", "Now"),
+};
+
+const authorityListDecoder = Vector(Tuple(Bytes(32), u64)).dec;
+const messagesDecoder = Vector(messageCodec).dec;
+
+function read<T>(state: VerifiedStorage, key: Uint8Array, decoder: Decoder<T>, fallback: T, what: string): T {
+  const raw = state.get(key);
+  return raw === undefined ? fallback : decodeExact(decoder, raw, what);
+}
+
+export function sessionAuthorities(state: VerifiedStorage): AuthorityList {
+  return read(state, KEYS.authorities, authorityListDecoder, [], "Session.Authorities");
+}
+
+export function sessionSetId(state: VerifiedStorage): bigint {
+  return read(state, KEYS.currentSetId, u64.dec, 0n, "Session.CurrentSetId");
+}
+
+/** The messages the chain queued in the block whose state this is. */
+export function outboundMessages(state: VerifiedStorage): Message[] {
+  return read(state, KEYS.outboundMessages, messagesDecoder, [], "PhalaMq.OutboundMessages");
+}
+
+/** The next sequence the chain will accept from `sender`. */
+export function offchainIngress(state: VerifiedStorage, sender: MessageOrigin): bigint {
+  const key = storageKey("PhalaMq", "OffchainIngress", ["Blake2_128Concat", encodeMessageOrigin(sender)]);
+  return read(state, key, u64.dec, 0n, "PhalaMq.OffchainIngress");
+}
+
+/** The block's time in milliseconds (`Timestamp.Now`), 0 at genesis. */
+export function timestampNow(state: VerifiedStorage): bigint {
+  return read(state, KEYS.timestampNow, u64.dec, 0n, "Timestamp.Now");
+}

@@ -1,0 +1,104 @@
+import {
+  byteKey,
+  type Ed25519Keypair,
+  encodeMessageOrigin,
+  type MessageOrigin,
+  PhalaError,
+  type SignedMessage,
+  signMessage,
+} from "@phala-ts/core";
+
+export class EgressError extends PhalaError<"EGRESS_UNKNOWN_SENDER" | "EGRESS_DUPLICATE_SENDER"> {
+  override readonly name = "EgressError";
+}
+
+interface Outbox {
+  readonly origin: MessageOrigin;
+  readonly signer: Ed25519Keypair;
+  nextSequence: bigint;
+  messages: SignedMessage[];
+}
+
+/** A sender's queue as a checkpoint holds it (its key is re-attached on load). */
+export interface OutboxState {
+  readonly origin: MessageOrigin;
+  readonly nextSequence: bigint;
+  readonly messages: readonly SignedMessage[];
+}
+
+/**
+ * What pRuntime has to say to the chain: per sender, signed messages with consecutive sequence
+ * numbers. A message stays until verified chain state shows the chain took its sequence, so
+ * pherry may fetch and submit the same message any number of times; the chain takes it once.
+ */
+export class EgressQueue {
+  readonly #outboxes = new Map<string, Outbox>();
+
+  /** Lets `origin` send, signing with `signer`; its sequence starts where the chain expects it. */
+  addSender(origin: MessageOrigin, signer: Ed25519Keypair, nextSequence: bigint): void {
+    const key = byteKey(encodeMessageOrigin(origin));
+    if (this.#outboxes.has(key)) {
+      throw new EgressError("EGRESS_DUPLICATE_SENDER", "this sender is already registered", { origin: origin.type });
+    }
+    this.#outboxes.set(key, { origin, signer, nextSequence, messages: [] });
+  }
+
+  hasSender(origin: MessageOrigin): boolean {
+    return this.#outboxes.has(byteKey(encodeMessageOrigin(origin)));
+  }
+
+  push(origin: MessageOrigin, destination: Uint8Array, payload: Uint8Array): SignedMessage {
+    const outbox = this.#outbox(origin);
+    const signed = signMessage(outbox.signer, { sender: origin, destination, payload }, outbox.nextSequence);
+    outbox.nextSequence += 1n;
+    outbox.messages.push(signed);
+    return signed;
+  }
+
+  /** Drops what the chain already took: every message below `ingress`, its next expected sequence. */
+  purge(read: (origin: MessageOrigin) => bigint): void {
+    for (const outbox of this.#outboxes.values()) {
+      const ingress = read(outbox.origin);
+      if (outbox.messages.length > 0 && outbox.messages[0]!.sequence < ingress) {
+        outbox.messages = outbox.messages.filter((m) => m.sequence >= ingress);
+      }
+      if (outbox.nextSequence < ingress) outbox.nextSequence = ingress;
+    }
+  }
+
+  /** Every message the chain has not taken yet, per sender in sequence order. */
+  pending(): SignedMessage[] {
+    return [...this.#outboxes.values()].flatMap((o) => o.messages);
+  }
+
+  get pendingCount(): number {
+    let count = 0;
+    for (const outbox of this.#outboxes.values()) count += outbox.messages.length;
+    return count;
+  }
+
+  save(): OutboxState[] {
+    return [...this.#outboxes.values()].map(({ origin, nextSequence, messages }) => ({
+      origin,
+      nextSequence,
+      messages: [...messages],
+    }));
+  }
+
+  /** Restores saved outboxes; each sender must have been added (with its key) first. */
+  load(saved: readonly OutboxState[]): void {
+    for (const state of saved) {
+      const outbox = this.#outbox(state.origin);
+      outbox.nextSequence = state.nextSequence;
+      outbox.messages = [...state.messages];
+    }
+  }
+
+  #outbox(origin: MessageOrigin): Outbox {
+    const outbox = this.#outboxes.get(byteKey(encodeMessageOrigin(origin)));
+    if (outbox === undefined) {
+      throw new EgressError("EGRESS_UNKNOWN_SENDER", "no key is registered for this sender", { origin: origin.type });
+    }
+    return outbox;
+  }
+}

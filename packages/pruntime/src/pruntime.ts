@@ -1,0 +1,303 @@
+import { cpus } from "node:os";
+import { encodeAttestation } from "@phala-ts/attestation";
+import {
+  type BlockChanges,
+  encodeRuntimeInfo,
+  type InitRequest,
+  RUNTIME_INFO_VERSION,
+  type RuntimeInfo,
+  type RuntimeInfoResponse,
+  runtimeInfoReportData,
+  type SignedMessage,
+  type SyncHeaderRequest,
+  type SyncStatus,
+  toHex,
+  workerOrigin,
+} from "@phala-ts/core";
+import type { Logger } from "pino";
+import {
+  advanceMirror,
+  type ChainMirror,
+  initChainMirror,
+  syncHeaderBatch,
+  verifyBlocks,
+} from "./chain/chainMirror.js";
+import { offchainIngress, outboundMessages, timestampNow } from "./chain/chainStorage.js";
+import { appendMessage } from "./chain/messageLog.js";
+import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint/checkpointCodec.js";
+import { CheckpointError } from "./checkpoint/checkpointError.js";
+import { CheckpointStore } from "./checkpoint/checkpointStore.js";
+import { EgressQueue } from "./dispatch/egressQueue.js";
+import { type BlockContext, MessageRouter } from "./dispatch/messageRouter.js";
+import { EnclaveKeys } from "./keys/enclaveKeys.js";
+import { LightClientError } from "./lightClient/lightClientError.js";
+import type { EnclavePlatform } from "./platform/enclavePlatform.js";
+import { PRUNTIME_VERSION } from "./version.js";
+
+export interface PRuntimeOptions {
+  readonly platform: EnclavePlatform;
+  readonly logger?: Logger | undefined;
+  /** Take a checkpoint whenever this many blocks were dispatched since the last one. */
+  readonly checkpointEvery?: number | undefined;
+  /** Checkpoints kept on disk, newest first. */
+  readonly keepCheckpoints?: number | undefined;
+  /** Registers the message handlers of this pRuntime's roles, before any checkpoint is loaded. */
+  readonly setup?: ((router: MessageRouter, runtime: PRuntime) => void) | undefined;
+}
+
+/** What `GET /info` says: public facts only, never key material. */
+export interface PublicInfo {
+  readonly version: string;
+  readonly role: "worker";
+  readonly platform: EnclavePlatform["kind"];
+  readonly measurement: string;
+  readonly identityPublicKey: string;
+  readonly ecdhPublicKey: string;
+  readonly initialized: boolean;
+  readonly genesisHash: string | null;
+  readonly syncedHeight: number;
+  readonly dispatchedHeight: number;
+  readonly stateRoot: string | null;
+  readonly authoritySetId: string | null;
+  readonly messages: { readonly count: string; readonly digest: string };
+  readonly egressPending: number;
+}
+
+const DEFAULT_CHECKPOINT_EVERY = 1000;
+const PROGRESS_LOG_INTERVAL_MS = 5000;
+
+/**
+ * The enclave runtime. It trusts nothing it is handed: headers must be proven final by the
+ * authority set it already trusts, storage changes must lead to the proven state roots, and
+ * only then are the block's messages dispatched. Every operation either applies completely or
+ * throws a typed error and changes nothing.
+ */
+export class PRuntime {
+  readonly platform: EnclavePlatform;
+  readonly keys: EnclaveKeys;
+  readonly router = new MessageRouter();
+  readonly egress = new EgressQueue();
+  readonly #logger: Logger | undefined;
+  readonly #checkpoints: CheckpointStore;
+  readonly #checkpointEvery: number;
+  #chain: ChainMirror | undefined;
+  #checkpointedHeight = -1;
+  #checkpointWrite: Promise<void> = Promise.resolve();
+  #refusedMessages = 0;
+  #lastProgressLog = 0;
+
+  private constructor(options: PRuntimeOptions, keys: EnclaveKeys) {
+    this.platform = options.platform;
+    this.keys = keys;
+    this.#logger = options.logger;
+    this.#checkpoints = new CheckpointStore(options.platform.sealed, options.keepCheckpoints);
+    this.#checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    this.egress.addSender(workerOrigin(keys.identity.publicKey), keys.identity, 0n);
+  }
+
+  /** Unseals the keys (creating them on first start) and resumes from the newest valid checkpoint. */
+  static async open(options: PRuntimeOptions): Promise<PRuntime> {
+    const { keys, created } = await EnclaveKeys.loadOrCreate(options.platform.sealed);
+    const runtime = new PRuntime(options, keys);
+    options.setup?.(runtime.router, runtime);
+    runtime.#logger?.info(
+      { identity: toHex(keys.identity.publicKey), platform: options.platform.kind, created },
+      created ? "generated enclave keys" : "unsealed enclave keys",
+    );
+    await runtime.#resume();
+    return runtime;
+  }
+
+  get chain(): ChainMirror | undefined {
+    return this.#chain;
+  }
+
+  get status(): SyncStatus {
+    return {
+      syncedHeight: this.#chain?.light.finalized.number ?? 0,
+      dispatchedHeight: this.#chain?.dispatched.number ?? 0,
+    };
+  }
+
+  info(): PublicInfo {
+    const chain = this.#chain;
+    return {
+      version: PRUNTIME_VERSION,
+      role: "worker",
+      platform: this.platform.kind,
+      measurement: toHex(this.platform.measurement),
+      identityPublicKey: toHex(this.keys.identity.publicKey),
+      ecdhPublicKey: toHex(this.keys.ecdh.publicKey),
+      initialized: chain !== undefined,
+      genesisHash: chain ? toHex(chain.light.genesisHash) : null,
+      ...this.status,
+      stateRoot: chain ? toHex(chain.dispatched.stateRoot) : null,
+      authoritySetId: chain ? chain.light.authoritySet.setId.toString() : null,
+      messages: {
+        count: (chain?.messages.count ?? 0n).toString(),
+        digest: toHex(chain?.messages.digest ?? new Uint8Array(32)),
+      },
+      egressPending: this.egress.pendingCount,
+    };
+  }
+
+  /** Trusts a genesis (checked against its own root) and answers with the attested registration info. */
+  async init(request: InitRequest): Promise<RuntimeInfoResponse> {
+    if (this.#chain !== undefined) {
+      throw new LightClientError("LIGHT_CLIENT_ALREADY_INITIALIZED", "this pRuntime is already initialized", {
+        genesisHash: toHex(this.#chain.light.genesisHash),
+      });
+    }
+    const chain = initChainMirror(request);
+    this.#chain = chain;
+    this.egress.purge((origin) => offchainIngress(chain.storage, origin));
+    this.#logger?.info({ genesisHash: toHex(chain.light.genesisHash) }, "initialized from genesis");
+    await this.checkpoint();
+    return this.runtimeInfo();
+  }
+
+  syncHeader(request: SyncHeaderRequest): SyncStatus {
+    this.#chain = syncHeaderBatch(this.#initialized(), request);
+    return this.status;
+  }
+
+  /** Verifies every block of the request, then dispatches their messages in order. */
+  async dispatchBlocks(blocks: readonly BlockChanges[]): Promise<SyncStatus> {
+    const chain = this.#initialized();
+    const verified = verifyBlocks(chain, blocks);
+    let messages = chain.messages;
+    for (const { header, storage } of verified) {
+      for (const message of outboundMessages(storage)) {
+        this.#deliver(message, { number: header.number, hash: header.hash, storage });
+        messages = appendMessage(messages, message);
+      }
+      this.egress.purge((origin) => offchainIngress(storage, origin));
+    }
+    this.#chain = advanceMirror(chain, verified, messages);
+    this.#logProgress();
+    if (this.#chain.dispatched.number - this.#checkpointedHeight >= this.#checkpointEvery) {
+      // The blocks are dispatched either way; a checkpoint that fails is retried at the next block.
+      await this.checkpoint().catch((error: unknown) =>
+        this.#logger?.error({ err: error }, "checkpoint failed; will retry at the next block"),
+      );
+    }
+    return this.status;
+  }
+
+  egressMessages(): SignedMessage[] {
+    return this.egress.pending();
+  }
+
+  /** The registration info and evidence binding it to this enclave (`report_data` = its hash ++ zeros). */
+  async runtimeInfo(): Promise<RuntimeInfoResponse> {
+    const chain = this.#initialized();
+    const info: RuntimeInfo = {
+      version: RUNTIME_INFO_VERSION,
+      machineId: this.keys.machineId,
+      identityPublicKey: this.keys.identity.publicKey,
+      ecdhPublicKey: this.keys.ecdh.publicKey,
+      genesisHash: chain.light.genesisHash,
+      features: [cpus().length, 0],
+      operator: chain.operator,
+    };
+    const encoded = encodeRuntimeInfo(info);
+    const attestation = await this.platform.quote(runtimeInfoReportData(encoded));
+    return { info: encoded, attestation: encodeAttestation(attestation) };
+  }
+
+  /** Seals the whole state now; writes are queued so checkpoints land in order. */
+  async checkpoint(): Promise<SyncStatus> {
+    const chain = this.#chain;
+    if (chain === undefined) {
+      throw new CheckpointError("CHECKPOINT_NOT_INITIALIZED", "nothing to checkpoint before init");
+    }
+    const height = chain.dispatched.number;
+    const bytes = encodeCheckpoint({
+      keys: this.keys.encode(),
+      chain,
+      egress: this.egress.save(),
+      handlers: this.router.statefulHandlers().map((h) => [h.stateName, h.saveState()] as const),
+    });
+    const write = this.#checkpointWrite.then(() => this.#checkpoints.write(height, bytes));
+    this.#checkpointWrite = write.catch(() => {});
+    await write;
+    this.#checkpointedHeight = Math.max(this.#checkpointedHeight, height);
+    this.#logger?.info({ height, bytes: bytes.length }, "checkpoint sealed");
+    return this.status;
+  }
+
+  /** Seals a final checkpoint (when initialized) and waits for pending writes. */
+  async close(): Promise<void> {
+    if (this.#chain !== undefined && this.#chain.dispatched.number !== this.#checkpointedHeight)
+      await this.checkpoint();
+    await this.#checkpointWrite;
+  }
+
+  #logProgress(): void {
+    const now = Date.now();
+    if (now - this.#lastProgressLog < PROGRESS_LOG_INTERVAL_MS) return;
+    this.#lastProgressLog = now;
+    this.#logger?.info({ ...this.status, egressPending: this.egress.pendingCount }, "synced");
+  }
+
+  #initialized(): ChainMirror {
+    if (this.#chain === undefined) {
+      throw new LightClientError(
+        "LIGHT_CLIENT_NOT_INITIALIZED",
+        "this pRuntime has not been initialized; call init first",
+      );
+    }
+    return this.#chain;
+  }
+
+  #deliver(
+    message: Parameters<MessageRouter["handlerFor"]>[0],
+    block: { number: number; hash: Uint8Array; storage: ChainMirror["storage"] },
+  ): void {
+    const handler = this.router.handlerFor(message);
+    if (handler === undefined) return;
+    const context: BlockContext = {
+      number: block.number,
+      hash: block.hash,
+      timestamp: timestampNow(block.storage),
+      state: block.storage,
+      egress: this.egress,
+    };
+    try {
+      handler.handle(message, context);
+    } catch (error) {
+      this.#refusedMessages++;
+      this.#logger?.warn(
+        { number: block.number, code: (error as { code?: string }).code, refused: this.#refusedMessages },
+        "a handler refused a message",
+      );
+    }
+  }
+
+  async #resume(): Promise<void> {
+    const restored = await this.#checkpoints.loadNewest(
+      (bytes) => {
+        const content = decodeCheckpoint(bytes);
+        if (!EnclaveKeys.decode(content.keys).sameAs(this.keys)) {
+          throw new CheckpointError("CHECKPOINT_FOREIGN_KEYS", "the checkpoint belongs to other enclave keys");
+        }
+        return content;
+      },
+      (name, error) =>
+        this.#logger?.warn(
+          { name, code: (error as { code?: string }).code },
+          "skipping a checkpoint that does not load",
+        ),
+    );
+    if (restored === undefined) return;
+    const handlers = new Map(this.router.statefulHandlers().map((h) => [h.stateName, h]));
+    for (const [name, state] of restored.handlers) handlers.get(name)?.loadState(state);
+    this.egress.load(restored.egress);
+    this.#chain = restored.chain;
+    this.#checkpointedHeight = restored.chain.dispatched.number;
+    this.#logger?.info(
+      { dispatchedHeight: restored.chain.dispatched.number, syncedHeight: restored.chain.light.finalized.number },
+      "resumed from checkpoint",
+    );
+  }
+}
