@@ -6,13 +6,18 @@ import { fileURLToPath } from "node:url";
 
 const PHALA = fileURLToPath(new URL("../../packages/cli/bin/phala.js", import.meta.url));
 
-export interface NodeProcess {
+export interface PhalaProcess {
   readonly child: ChildProcess;
-  readonly wsUrl: string;
+  /** The URL the process logged it listens on (RPC for a node, HTTP API for a pRuntime). */
+  readonly url: string;
   readonly logs: Record<string, unknown>[];
   /** Resolves when the process has exited. */
   readonly exited: Promise<number | null>;
   stop(): Promise<void>;
+}
+
+export interface NodeProcess extends PhalaProcess {
+  readonly wsUrl: string;
 }
 
 export function tempBasePath(): { path: string; remove(): void } {
@@ -22,13 +27,27 @@ export function tempBasePath(): { path: string; remove(): void } {
 
 /** Starts `phala node` as a real process with JSON logs; resolves once it logs "ready". */
 export async function spawnNode(args: readonly string[]): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [PHALA, "node", "--rpc-port", "0", "--log-format", "json", ...args], {
+  const node = await spawnPhala(["node", "--rpc-port", "0", ...args]);
+  return { ...node, wsUrl: node.url };
+}
+
+/** Starts `phala pruntime` on a free loopback port; resolves once it logs "ready". */
+export function spawnPRuntime(args: readonly string[]): Promise<PhalaProcess> {
+  return spawnPhala(["pruntime", "--port", "0", ...args]);
+}
+
+/**
+ * Starts a `phala` subcommand with JSON logs; resolves once it logs "ready", with the URL of
+ * its "listening" line.
+ */
+export async function spawnPhala(args: readonly string[]): Promise<PhalaProcess> {
+  const child = spawn(process.execPath, [PHALA, ...args, "--log-format", "json"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let buffer = "";
-  let wsUrl: string | undefined;
+  let url: string | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     child.stderr!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -44,17 +63,16 @@ export async function spawnNode(args: readonly string[]): Promise<NodeProcess> {
           continue;
         }
         logs.push(record);
-        if (typeof record["msg"] === "string" && record["msg"].startsWith("RPC listening"))
-          wsUrl = String(record["url"]);
+        if (typeof record["msg"] === "string" && record["msg"].includes("listening")) url = String(record["url"]);
         if (record["msg"] === "ready") resolve();
       }
     });
-    void exited.then((code) => reject(new Error(`phala node exited with ${code} before it was ready`)));
+    void exited.then((code) => reject(new Error(`phala ${args[0]} exited with ${code} before it was ready`)));
   });
   await ready;
   return {
     child,
-    wsUrl: wsUrl!,
+    url: url!,
     logs,
     exited,
     async stop() {

@@ -65,10 +65,12 @@ export async function startApiServer(runtime: PRuntime, options: ApiServerOption
     queue = result.catch(() => {});
     return result;
   };
+  /** An operator endpoint; `takesBody` ones need a SCALE body, the others ignore any body. */
   const operator = (
     method: "GET" | "POST",
     path: string,
     run: (body: Uint8Array) => Promise<Uint8Array> | Uint8Array,
+    takesBody = method === "POST",
   ) =>
     app.route({
       method,
@@ -76,11 +78,12 @@ export async function startApiServer(runtime: PRuntime, options: ApiServerOption
       onRequest: async (request) =>
         checkOperator(options.operatorToken, request.socket.remoteAddress, request.headers.authorization),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        if (method === "POST" && !(request.body instanceof Buffer)) {
+        const raw = request.body;
+        if (takesBody && !(raw instanceof Buffer)) {
           throw new ApiError("API_UNSUPPORTED_MEDIA_TYPE", `send the SCALE body as ${SCALE}`);
         }
-        const raw = request.body as Buffer | undefined;
-        const body = raw === undefined ? new Uint8Array() : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+        const body =
+          raw instanceof Buffer ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : new Uint8Array();
         const out = await serialized(() => run(body));
         return reply.type(SCALE).send(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
       },
@@ -101,7 +104,7 @@ export async function startApiServer(runtime: PRuntime, options: ApiServerOption
   );
   operator("GET", "egress", () => signedMessagesCodec.enc(runtime.egressMessages()));
   operator("GET", "runtime-info", async () => runtimeInfoResponseCodec.enc(await runtime.runtimeInfo()));
-  operator("POST", "checkpoint", async () => syncStatusCodec.enc(await runtime.checkpoint()));
+  operator("POST", "checkpoint", async () => syncStatusCodec.enc(await runtime.checkpoint()), false);
 
   const url = await app.listen({ host: options.host, port: options.port });
   return { app, url, close: () => app.close() };
