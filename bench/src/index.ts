@@ -3,6 +3,7 @@ import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
 import { hashingRows } from "./hashing.bench.js";
 import { nodeThroughputRows } from "./nodeThroughput.bench.js";
+import { pruntimeCatchUpRows } from "./pruntimeCatchUp.bench.js";
 import { signatureRows } from "./signatures.bench.js";
 import { proofRows, trieInsertRows } from "./trie.bench.js";
 
@@ -17,6 +18,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   signatures: signatureRows,
   envelope: envelopeRows,
   node: () => nodeThroughputRows(quick),
+  pruntime: () => pruntimeCatchUpRows(quick),
 };
 const rows: Row[] = [];
 for (const [name, suite] of Object.entries(suites))

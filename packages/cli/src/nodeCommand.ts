@@ -1,23 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keypairFromUri } from "@phala-ts/core";
-import { type ChainSpec, devSpec, localSpec, specFromJson, startNode } from "@phala-ts/node";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
 import { port } from "./options.js";
-
-export function loadSpec(chain: string): ChainSpec {
-  if (chain === "dev") return devSpec();
-  if (chain === "local") return localSpec();
-  let text: string;
-  try {
-    text = readFileSync(chain, "utf8");
-  } catch {
-    throw new InvalidArgumentError(`--chain must be dev, local or a chain spec file; cannot read ${chain}`);
-  }
-  return specFromJson(JSON.parse(text));
-}
 
 const pruning = (value: string) => {
   if (value === "archive") return undefined;
@@ -62,6 +49,9 @@ Examples:
   $ phala node --chain ./spec.json --base-path ./data --rpc-port 9945 --log-format json`,
     )
     .action(async (flags: NodeFlags) => {
+      // Loaded on use, so that `phala pruntime` (in an enclave) never loads the chain's code.
+      const { startNode } = await import("@phala-ts/node");
+      const { loadSpec } = await import("./loadSpec.js");
       const logger = createLogger(flags.logFormat);
       const spec = loadSpec(flags.chain ?? (flags.dev ? "dev" : "local"));
       const temporary = flags.tmp || (flags.dev && flags.basePath === undefined);

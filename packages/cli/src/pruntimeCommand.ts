@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { openPlatform, type PlatformKind, startPRuntime } from "@phala-ts/pruntime";
+import type { PlatformKind } from "@phala-ts/pruntime";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
 import { port, positiveInteger } from "./options.js";
@@ -46,6 +46,7 @@ Examples:
   $ ${TOKEN_ENV}=s3cret phala pruntime --host 0.0.0.0 --log-format json`,
     )
     .action(async (flags: PRuntimeFlags) => {
+      const { openPlatform, startPRuntime } = await import("@phala-ts/pruntime");
       const logger = createLogger(flags.logFormat);
       if (flags.platform === "sim" && flags.sealedDir !== undefined) {
         throw new InvalidArgumentError("--sealed-dir applies to --platform gramine only");

@@ -5,7 +5,7 @@ import { blake2_256 } from "../hashing/hashes.js";
 import { expectRejectsTruncatedAndOverlong } from "../testing/decoderProperties.test-util.js";
 import { readVector } from "../testing/sharedVectors.test-util.js";
 import { ScaleDecodeError } from "./decodeExact.js";
-import { decodeHeader, encodeHeader, type Header, headerHash } from "./header.js";
+import { decodeHeader, encodeHeader, type Header, headerFromRpc, headerHash, headerToRpc } from "./header.js";
 import {
   decodeJustification,
   encodeJustification,
@@ -91,6 +91,19 @@ describe("header", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("converts to and from Substrate's RPC JSON without loss, and refuses malformed JSON", () => {
+    fc.assert(
+      fc.property(headerArb, (header) => {
+        expect(headerFromRpc(headerToRpc(header))).toEqual(header);
+      }),
+    );
+    const json = headerToRpc({ ...fc.sample(headerArb, 1)[0]!, number: 255 });
+    expect(json.number).toBe("0xff");
+    expect(() => headerFromRpc({ ...json, number: "12" })).toThrow(ScaleDecodeError);
+    expect(() => headerFromRpc({ ...json, stateRoot: "0x1234" })).toThrow(ScaleDecodeError);
+    expect(() => headerFromRpc({ ...json, digest: { logs: ["0x09"] } })).toThrow(ScaleDecodeError);
   });
 
   it("rejects an unknown digest variant", () => {

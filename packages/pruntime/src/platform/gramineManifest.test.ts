@@ -120,18 +120,19 @@ describe("pruntime.manifest.template", () => {
     expect(Number(manifest.get("sgx.max_threads"))).toBeGreaterThanOrEqual(32);
   });
 
-  it("trusts the node binary, the built packages and node_modules", () => {
+  it("trusts the node binary, the built packages pRuntime loads and node_modules, and not the chain's code", () => {
     const trusted = strings(manifest.get("sgx.trusted_files") ?? "");
     const app = DEFINES["app_dir"];
     expect(trusted).toContain(`file:${DEFINES["node_path"]}`);
     expect(trusted).toContain(`file:${DEFINES["gramine.runtimedir()"]}/`);
     expect(trusted).toContain(`file:${app}/node_modules/`);
     expect(trusted).toContain(`file:${app}/packages/cli/bin/`);
-    for (const pkg of ["core", "attestation", "pruntime", "node", "cli"]) {
+    for (const pkg of ["core", "attestation", "pruntime", "cli"]) {
       expect(trusted).toContain(`file:${app}/packages/${pkg}/dist/`);
       expect(trusted).toContain(`file:${app}/node_modules/@phala-ts/${pkg}/dist/`);
       expect(trusted).toContain(`file:${app}/node_modules/@phala-ts/${pkg}/package.json`);
     }
+    expect(trusted.filter((uri) => uri.includes("/node/dist/"))).toEqual([]);
     // Nothing writable or unmeasured: no sources, no whole repository.
     expect(trusted.filter((uri) => uri === `file:${app}/` || uri.includes("/src/"))).toEqual([]);
   });
