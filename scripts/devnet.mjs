@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // `npm run devnet` will start the whole network (node, pherry, pRuntime workers and gatekeepers)
-// once those packages exist. Until then it says plainly what runs today.
+// once pherry and the roles exist (issues 5-8). Until then it says plainly what runs today.
 const lines = [
   "Phala-TS devnet: not available yet.",
   "",
-  "The chain node, pRuntime, pherry and the gatekeepers are still being built (issues 3-8);",
-  "`npm run devnet` will start them all here once they exist.",
+  "The relayer (pherry), gatekeepers, contracts and clients are still being built (issues 5-8);",
+  "`npm run devnet` will start the whole network here once they exist.",
   "",
-  "What runs today:",
-  "  npm test        the test suite of @phala-ts/core (SCALE, hashing, keys, envelope encryption,",
-  "                  the Substrate trie and message-queue types), checked against ../shared/vectors",
+  "What runs today (after `npm run build`):",
+  "  node packages/cli/bin/phala.js node --dev     a development chain, JSON-RPC on ws://127.0.0.1:9944",
+  "  node packages/cli/bin/phala.js pruntime       a pRuntime (simulated enclave), API on http://127.0.0.1:8000",
+  "  npm test        every test, including real node and pRuntime processes on loopback",
   "  npm run bench   our figures beside baselines measured in the same run",
-  "  npm run build   compile every package (tsc -b)",
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
