@@ -1,5 +1,6 @@
 import {
   decodeRuntimeInfo,
+  devAccounts,
   type Message,
   messageOriginCodec,
   phalaTopic,
@@ -15,7 +16,9 @@ import { asyncErrorCodeOf, errorCodeOf } from "../../core/src/testing/errorCode.
 import type { MessageHandler, StatefulHandler } from "./dispatch/messageRouter.js";
 import { PRuntime } from "./pruntime.js";
 import { memoryPlatform } from "./testing/memoryPlatform.test-util.js";
-import { TestChain } from "./testing/testChain.test-util.js";
+import { GENESIS_AUTHORITIES, TestChain } from "./testing/testChain.test-util.js";
+
+const stranger = devAccounts("ed25519").Eve;
 
 const topic = phalaTopic("test", "echo");
 const message = (n: number): Message => ({
@@ -92,6 +95,17 @@ describe("PRuntime", () => {
       "JUSTIFICATION_WRONG_TARGET",
     );
     expect(rejectsSync({ headers: [Uint8Array.of(1, 2, 3)], justification: chain.justify(3) })).toMatch(/^SCALE_/);
+    const [a, b, c] = GENESIS_AUTHORITIES;
+    const batch = chain.syncRequest(3, 4).headers;
+    expect(rejectsSync({ headers: batch, justification: chain.justify(4, { signers: [a!, b!] }) })).toBe(
+      "JUSTIFICATION_INSUFFICIENT_WEIGHT",
+    );
+    expect(rejectsSync({ headers: batch, justification: chain.justify(4, { signers: [a!, b!, stranger] }) })).toBe(
+      "JUSTIFICATION_UNKNOWN_SIGNER",
+    );
+    expect(rejectsSync({ headers: batch, justification: chain.justify(4, { signers: [a!, b!, c!], setId: 7n }) })).toBe(
+      "JUSTIFICATION_BAD_SIGNATURE",
+    );
 
     const block2 = chain.dispatchRequest(2, 2)[0]!;
     const tamper = async (changes: typeof block2.changes) =>
