@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { phalaTopic, toHex, utf8 } from "@phala-ts/core";
 import { Bytes, Struct, u8 } from "@polkadot-api/substrate-bindings";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../../../core/src/testing/tempDirs.test-util.js";
 import type { StatefulHandler } from "../dispatch/messageRouter.js";
 import { openSimPlatform } from "../platform/simPlatform.js";
 import { PRuntime } from "../pruntime.js";
@@ -38,15 +38,11 @@ function encodings(secret: Uint8Array): Buffer[] {
   return [raw, Buffer.from(hex), Buffer.from(hex.toUpperCase()), Buffer.from(raw.toString("base64"))];
 }
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("pruntime-seal-");
 
 describe("sealed files", () => {
   it("hold no plaintext key material and no plaintext handler state", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pruntime-seal-"));
-    dirs.push(dataDir);
+    const dataDir = tempDir();
     const keeper = new SecretKeeper();
     const platform = await openSimPlatform({ dataDir, measurement: new Uint8Array(32) });
     const runtime = await PRuntime.open({ platform, setup: (router) => router.on("phala/secret", keeper) });

@@ -1,22 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeAttestation, encodeAttestation, GramineError } from "@phala-ts/attestation";
 import { utf8 } from "@phala-ts/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../../../core/src/testing/tempDirs.test-util.js";
 import { openGraminePlatform } from "./graminePlatform.js";
 import { openPlatform } from "./openPlatform.js";
 import { SealError } from "./platformError.js";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "phala-gramine-platform-"));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("phala-gramine-platform-");
 
 const mrenclave = new Uint8Array(32).map((_, i) => 0x80 + i);
 const fakeQuote = utf8("a DCAP quote would be here");

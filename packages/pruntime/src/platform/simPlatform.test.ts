@@ -1,33 +1,16 @@
-import {
-  copyFileSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { simQuotingPublicKey, verifySimulatedQuote } from "@phala-ts/attestation";
 import { utf8 } from "@phala-ts/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../../../core/src/testing/tempDirs.test-util.js";
 import { bundleMeasurement, pruntimeBundleDirs } from "./bundleMeasurement.js";
 import type { EnclavePlatform } from "./enclavePlatform.js";
 import { openPlatform } from "./openPlatform.js";
 import { PlatformError, SealError, type SealErrorCode } from "./platformError.js";
 import { openSimPlatform, SIM_SECRET_FILE } from "./simPlatform.js";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "phala-sim-"));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("phala-sim-");
 
 const measurement = new Uint8Array(32).fill(0x3c);
 const canary = utf8("CANARY-plaintext-that-must-never-hit-the-disk-0123456789");
