@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type FileHandle, link, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, link, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { errnoCode } from "./platformError.js";
 
@@ -62,6 +62,16 @@ export async function writeFileAtomic(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     if (tempCreated) await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The file's content, or undefined when it does not exist; other failures propagate. */
+export async function readFileIfExists(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return undefined;
     throw error;
   }
 }

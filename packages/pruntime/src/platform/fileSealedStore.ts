@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
+import { mkdir, readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDirectory, writeFileAtomic } from "./atomicFile.js";
+import { fsyncDirectory, readFileIfExists, writeFileAtomic } from "./atomicFile.js";
 import type { SealedStore } from "./enclavePlatform.js";
 import { errnoCode, SealError } from "./platformError.js";
 
@@ -64,14 +64,8 @@ export class FileSealedStore implements SealedStore {
 
   async read(name: string): Promise<Uint8Array | undefined> {
     const path = this.#path(name);
-    let content: Uint8Array;
-    try {
-      content = new Uint8Array(await readFile(path));
-    } catch (error) {
-      if (errnoCode(error) === "ENOENT") return undefined;
-      throw error;
-    }
-    return this.#codec.unseal(name, content);
+    const content = await readFileIfExists(path);
+    return content === undefined ? undefined : this.#codec.unseal(name, content);
   }
 
   async list(prefix: string): Promise<string[]> {

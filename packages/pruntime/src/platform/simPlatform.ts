@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createSimulatedQuote, MEASUREMENT_LENGTH } from "@phala-ts/attestation";
-import { writeFileAtomic } from "./atomicFile.js";
+import { readFileIfExists, writeFileAtomic } from "./atomicFile.js";
 import { bundleMeasurement, pruntimeBundleDirs } from "./bundleMeasurement.js";
 import type { EnclavePlatform } from "./enclavePlatform.js";
 import { FileSealedStore } from "./fileSealedStore.js";
@@ -23,13 +23,8 @@ export interface SimPlatformOptions {
 }
 
 async function readSecret(path: string): Promise<Uint8Array | undefined> {
-  let secret: Uint8Array;
-  try {
-    secret = new Uint8Array(await readFile(path));
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT") return undefined;
-    throw error;
-  }
+  const secret = await readFileIfExists(path);
+  if (secret === undefined) return undefined;
   if (secret.length !== SIM_SECRET_LENGTH) {
     secret.fill(0);
     throw new PlatformError(
