@@ -275,24 +275,22 @@ export class PRuntime {
   }
 
   async #resume(): Promise<void> {
+    const handlers = new Map(this.router.statefulHandlers().map((h) => [h.stateName, h]));
     const restored = await this.#checkpoints.loadNewest(
       (bytes) => {
         const content = decodeCheckpoint(bytes);
         if (!EnclaveKeys.decode(content.keys).sameAs(this.keys)) {
           throw new CheckpointError("CHECKPOINT_FOREIGN_KEYS", "the checkpoint belongs to other enclave keys");
         }
+        // Loaded here so that a checkpoint whose handler state does not load is passed over too.
+        for (const [name, state] of content.handlers) handlers.get(name)?.loadState(state);
+        this.egress.load(content.egress);
         return content;
       },
       (name, error) =>
-        this.#logger?.warn(
-          { name, code: (error as { code?: string }).code },
-          "skipping a checkpoint that does not load",
-        ),
+        this.#logger?.warn({ name, code: (error as { code?: string }).code }, "skipping a checkpoint that does not load"),
     );
     if (restored === undefined) return;
-    const handlers = new Map(this.router.statefulHandlers().map((h) => [h.stateName, h]));
-    for (const [name, state] of restored.handlers) handlers.get(name)?.loadState(state);
-    this.egress.load(restored.egress);
     this.#chain = restored.chain;
     this.#checkpointedHeight = restored.chain.dispatched.number;
     this.#logger?.info(
