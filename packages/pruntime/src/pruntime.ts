@@ -288,7 +288,10 @@ export class PRuntime {
         return content;
       },
       (name, error) =>
-        this.#logger?.warn({ name, code: (error as { code?: string }).code }, "skipping a checkpoint that does not load"),
+        this.#logger?.warn(
+          { name, code: (error as { code?: string }).code },
+          "skipping a checkpoint that does not load",
+        ),
     );
     if (restored === undefined) return;
     this.#chain = restored.chain;
