@@ -1,4 +1,5 @@
 export * from "./chain/chainSpec.js";
+export { BlockImportError, type BlockImportErrorCode, importBlock } from "./chain/importBlock.js";
 export * from "./extrinsic/index.js";
 export * from "./metadata/index.js";
 export { EXISTENTIAL_DEPOSIT, PHA } from "./pallets/balances.js";
@@ -6,5 +7,6 @@ export { createPhalaRuntime, PHALA_RUNTIME_VERSION } from "./pallets/phalaRuntim
 export { AccountInfoType } from "./pallets/system.js";
 export * from "./rpc/server/index.js";
 export { addressOf, MultiAddressType } from "./runtime/multiAddress.js";
+export { ChainService, type ChainServiceOptions } from "./service/chainService.js";
 export { type NodeOptions, type RunningNode, startNode } from "./service/runNode.js";
 export * from "./txpool/index.js";
