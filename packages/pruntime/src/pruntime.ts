@@ -22,7 +22,7 @@ import {
   syncHeaderBatch,
   verifyBlocks,
 } from "./chain/chainMirror.js";
-import { offchainIngress, outboundMessages, timestampNow } from "./chain/chainStorage.js";
+import { outboundMessages, timestampNow } from "./chain/chainStorage.js";
 import { appendMessage } from "./chain/messageLog.js";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint/checkpointCodec.js";
 import { CheckpointError } from "./checkpoint/checkpointError.js";
@@ -150,7 +150,7 @@ export class PRuntime {
     }
     const chain = initChainMirror(request);
     this.#chain = chain;
-    this.egress.purge((origin) => offchainIngress(chain.storage, origin));
+    this.egress.purge(chain.storage);
     this.#logger?.info({ genesisHash: toHex(chain.light.genesisHash) }, "initialized from genesis");
     await this.checkpoint();
     return this.runtimeInfo();
@@ -171,7 +171,7 @@ export class PRuntime {
         this.#deliver(message, { number: header.number, hash: header.hash, storage });
         messages = appendMessage(messages, message);
       }
-      this.egress.purge((origin) => offchainIngress(storage, origin));
+      this.egress.purge(storage);
     }
     this.#chain = advanceMirror(chain, verified, messages);
     this.#logProgress();

@@ -46,9 +46,12 @@ export function outboundMessages(state: VerifiedStorage): Message[] {
   return read(state, KEYS.outboundMessages, messagesDecoder, [], "PhalaMq.OutboundMessages");
 }
 
-/** The next sequence the chain will accept from `sender`. */
-export function offchainIngress(state: VerifiedStorage, sender: MessageOrigin): bigint {
-  const key = storageKey("PhalaMq", "OffchainIngress", ["Blake2_128Concat", encodeMessageOrigin(sender)]);
+export function offchainIngressKey(sender: MessageOrigin): Uint8Array {
+  return storageKey("PhalaMq", "OffchainIngress", ["Blake2_128Concat", encodeMessageOrigin(sender)]);
+}
+
+/** The next sequence the chain will accept from the sender whose `offchainIngressKey` this is. */
+export function offchainIngressAt(state: VerifiedStorage, key: Uint8Array): bigint {
   return read(state, key, u64.dec, 0n, "PhalaMq.OffchainIngress");
 }
 

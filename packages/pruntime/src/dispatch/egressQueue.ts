@@ -7,6 +7,7 @@ import {
   type SignedMessage,
   signMessage,
 } from "@phala-ts/core";
+import { offchainIngressAt, offchainIngressKey, type VerifiedStorage } from "../chain/chainStorage.js";
 
 export class EgressError extends PhalaError<"EGRESS_UNKNOWN_SENDER" | "EGRESS_DUPLICATE_SENDER"> {
   override readonly name = "EgressError";
@@ -14,6 +15,8 @@ export class EgressError extends PhalaError<"EGRESS_UNKNOWN_SENDER" | "EGRESS_DU
 
 interface Outbox {
   readonly origin: MessageOrigin;
+  /** Where the chain keeps this sender's next expected sequence (`PhalaMq.OffchainIngress`). */
+  readonly ingressKey: Uint8Array;
   readonly signer: Ed25519Keypair;
   nextSequence: bigint;
   messages: SignedMessage[];
@@ -40,7 +43,7 @@ export class EgressQueue {
     if (this.#outboxes.has(key)) {
       throw new EgressError("EGRESS_DUPLICATE_SENDER", "this sender is already registered", { origin: origin.type });
     }
-    this.#outboxes.set(key, { origin, signer, nextSequence, messages: [] });
+    this.#outboxes.set(key, { origin, ingressKey: offchainIngressKey(origin), signer, nextSequence, messages: [] });
   }
 
   hasSender(origin: MessageOrigin): boolean {
@@ -55,10 +58,10 @@ export class EgressQueue {
     return signed;
   }
 
-  /** Drops what the chain already took: every message below `ingress`, its next expected sequence. */
-  purge(read: (origin: MessageOrigin) => bigint): void {
+  /** Drops what verified state shows the chain took: every message below the sender's next expected sequence. */
+  purge(state: VerifiedStorage): void {
     for (const outbox of this.#outboxes.values()) {
-      const ingress = read(outbox.origin);
+      const ingress = offchainIngressAt(state, outbox.ingressKey);
       if (outbox.messages.length > 0 && outbox.messages[0]!.sequence < ingress) {
         outbox.messages = outbox.messages.filter((m) => m.sequence >= ingress);
       }
