@@ -1,3 +1,4 @@
+import { simQuotingPublicKey } from "@phala-ts/attestation";
 import { devAccounts, fromHex, keypairFromUri, PhalaError, ss58Decode, ss58Encode, toHex } from "@phala-ts/core";
 import { PHA } from "../pallets/balances.js";
 import type { GenesisConfig } from "./genesisState.js";
@@ -13,8 +14,12 @@ export interface ChainSpec {
   readonly chainType: "Development" | "Local" | "Live";
   readonly properties: { readonly ss58Format: number; readonly tokenSymbol: string; readonly tokenDecimals: number };
   readonly blockTimeMs: number;
-  /** Whether workers may register with simulated attestation (never on a live chain). */
-  readonly attestation: { readonly allowSimulated: boolean };
+  readonly attestation: {
+    /** Whether workers may register with simulated attestation (never on a live chain). */
+    readonly allowSimulated: boolean;
+    /** The Ed25519 keys whose simulated quotes the chain accepts (the sim platform's quoting key). */
+    readonly simulatedQuotingKeys: readonly Uint8Array[];
+  };
   readonly genesis: {
     readonly balances: readonly (readonly [accountId: Uint8Array, free: bigint])[];
     /** Ed25519 authority keys with their weights. */
@@ -37,7 +42,7 @@ function testnet(name: string, id: string, chainType: ChainSpec["chainType"], va
     chainType,
     properties: PHALA_PROPERTIES,
     blockTimeMs: 1000,
-    attestation: { allowSimulated: true },
+    attestation: { allowSimulated: true, simulatedQuotingKeys: [simQuotingPublicKey()] },
     genesis: {
       balances: Object.values(sr).map((k) => [k.accountId, 1_000_000n * PHA] as const),
       authorities: validators.map((uri) => [keypairFromUri(uri, "ed25519").publicKey, 1n] as const),
@@ -68,7 +73,10 @@ export function specToJson(spec: ChainSpec): unknown {
     chainType: spec.chainType,
     properties: spec.properties,
     blockTimeMs: spec.blockTimeMs,
-    attestation: spec.attestation,
+    attestation: {
+      allowSimulated: spec.attestation.allowSimulated,
+      simulatedQuotingKeys: spec.attestation.simulatedQuotingKeys.map(toHex),
+    },
     genesis: {
       balances: spec.genesis.balances.map(([who, free]) => [ss58Encode(who, prefix), free.toString()]),
       authorities: spec.genesis.authorities.map(([id, weight]) => [toHex(id), Number(weight)]),
@@ -110,6 +118,17 @@ function account(value: unknown, prefix: number, what: string): Uint8Array {
   }
 }
 
+function ed25519Key(value: unknown, what: string): Uint8Array {
+  let key: Uint8Array;
+  try {
+    key = fromHex(text(value, what));
+  } catch {
+    fail(`${what} must be 0x-hex`);
+  }
+  if (key.length !== 32) fail(`${what} must be a 32-byte Ed25519 public key`);
+  return key;
+}
+
 /** Parses and checks a chain spec's JSON form; any defect is a CHAIN_SPEC_INVALID with its path. */
 export function specFromJson(json: unknown): ChainSpec {
   const root = record(json, "the chain spec");
@@ -126,6 +145,9 @@ export function specFromJson(json: unknown): ChainSpec {
   const attestation = record(root["attestation"], "attestation");
   if (typeof attestation["allowSimulated"] !== "boolean") fail("attestation.allowSimulated must be a boolean");
   if (chainType === "Live" && attestation["allowSimulated"]) fail("a Live chain may not allow simulated attestation");
+  const simulatedQuotingKeys = list(attestation["simulatedQuotingKeys"], "attestation.simulatedQuotingKeys").map(
+    (key, i) => ed25519Key(key, `attestation.simulatedQuotingKeys[${i}]`),
+  );
   const genesis = record(root["genesis"], "genesis");
   const balances = list(genesis["balances"], "genesis.balances").map((entry, i) => {
     const [who, free] = list(entry, `genesis.balances[${i}]`);
@@ -135,13 +157,7 @@ export function specFromJson(json: unknown): ChainSpec {
   });
   const authorities = list(genesis["authorities"], "genesis.authorities").map((entry, i) => {
     const [id, weight] = list(entry, `genesis.authorities[${i}]`);
-    let key: Uint8Array;
-    try {
-      key = fromHex(text(id, `genesis.authorities[${i}] key`));
-    } catch {
-      fail(`genesis.authorities[${i}] key must be 0x-hex`);
-    }
-    if (key.length !== 32) fail(`genesis.authorities[${i}] key must be a 32-byte Ed25519 public key`);
+    const key = ed25519Key(id, `genesis.authorities[${i}] key`);
     return [key, BigInt(positiveInteger(weight, `genesis.authorities[${i}] weight`))] as const;
   });
   if (authorities.length === 0) fail("genesis.authorities must not be empty");
@@ -159,7 +175,7 @@ export function specFromJson(json: unknown): ChainSpec {
       tokenDecimals: positiveInteger(properties["tokenDecimals"], "properties.tokenDecimals"),
     },
     blockTimeMs: positiveInteger(root["blockTimeMs"], "blockTimeMs"),
-    attestation: { allowSimulated: attestation["allowSimulated"] as boolean },
+    attestation: { allowSimulated: attestation["allowSimulated"] as boolean, simulatedQuotingKeys },
     genesis: { balances, authorities, sudo },
   };
 }
