@@ -152,7 +152,7 @@ export class PRuntime {
     this.#chain = chain;
     this.egress.purge(chain.storage);
     this.#logger?.info({ genesisHash: toHex(chain.light.genesisHash) }, "initialized from genesis");
-    await this.checkpoint();
+    await this.#checkpointOrLog();
     return this.runtimeInfo();
   }
 
@@ -176,10 +176,7 @@ export class PRuntime {
     this.#chain = advanceMirror(chain, verified, messages);
     this.#logProgress();
     if (this.#chain.dispatched.number - this.#checkpointedHeight >= this.#checkpointEvery) {
-      // The blocks are dispatched either way; a checkpoint that fails is retried at the next block.
-      await this.checkpoint().catch((error: unknown) =>
-        this.#logger?.error({ err: error }, "checkpoint failed; will retry at the next block"),
-      );
+      await this.#checkpointOrLog();
     }
     return this.status;
   }
@@ -231,6 +228,13 @@ export class PRuntime {
     if (this.#chain !== undefined && this.#chain.dispatched.number !== this.#checkpointedHeight)
       await this.checkpoint();
     await this.#checkpointWrite;
+  }
+
+  /** The operation that asked for it succeeded either way; a failed checkpoint is retried at the next block. */
+  async #checkpointOrLog(): Promise<void> {
+    await this.checkpoint().catch((error: unknown) =>
+      this.#logger?.error({ err: error }, "checkpoint failed; will retry at the next block"),
+    );
   }
 
   #logProgress(): void {
