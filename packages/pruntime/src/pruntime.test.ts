@@ -217,4 +217,24 @@ describe("PRuntime", () => {
     const fallback = await openRuntime(files, new Recorder(), 2);
     expect(fallback.runtime.info().dispatchedHeight).toBe(4);
   });
+
+  it("dispatches even when a checkpoint cannot be written, and writes one at the next block", async () => {
+    const chain = new TestChain();
+    for (let i = 0; i < 3; i++) chain.produce();
+    const platform = memoryPlatform();
+    const runtime = await PRuntime.open({ platform, checkpointEvery: 100 });
+    const write = platform.sealed.write.bind(platform.sealed);
+    let failing = true;
+    platform.sealed.write = async (name, data) => {
+      if (failing && name.startsWith("checkpoint-")) throw Object.assign(new Error("disk full"), { code: "ENOSPC" });
+      return write(name, data);
+    };
+    await runtime.init(chain.initRequest());
+    runtime.syncHeader(chain.syncRequest(1, 3));
+    failing = false;
+    await runtime.dispatchBlocks(chain.dispatchRequest(1, 1));
+    expect([...platform.files.keys()].filter((n) => n.startsWith("checkpoint-"))).toEqual(["checkpoint-0000000001"]);
+    await runtime.dispatchBlocks(chain.dispatchRequest(2, 2));
+    expect([...platform.files.keys()].filter((n) => n.startsWith("checkpoint-"))).toEqual(["checkpoint-0000000001"]);
+  });
 });

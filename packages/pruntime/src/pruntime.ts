@@ -232,9 +232,10 @@ export class PRuntime {
 
   /** The operation that asked for it succeeded either way; a failed checkpoint is retried at the next block. */
   async #checkpointOrLog(): Promise<void> {
-    await this.checkpoint().catch((error: unknown) =>
-      this.#logger?.error({ err: error }, "checkpoint failed; will retry at the next block"),
-    );
+    await this.checkpoint().catch((error: unknown) => {
+      this.#checkpointedHeight = Number.NEGATIVE_INFINITY;
+      this.#logger?.error({ err: error }, "checkpoint failed; will retry at the next block");
+    });
   }
 
   #logProgress(): void {
