@@ -74,30 +74,26 @@ describe("pruntime.manifest.template", () => {
     expect(keys).not.toContain("loader.argv_src_file");
     expect(manifest.get("libos.entrypoint")).toBe(`"${DEFINES["node_path"]}"`);
     const argv = strings(manifest.get("loader.argv") ?? "");
-    expect(argv.slice(-4)).toEqual([
+    expect(argv.slice(-8)).toEqual([
       `${DEFINES["app_dir"]}/packages/cli/bin/phala.js`,
       "pruntime",
       "--platform",
       "gramine",
+      "--host",
+      "0.0.0.0",
+      "--port",
+      "8000",
     ]);
   });
 
-  it("passes no environment from the host except the operator token", () => {
+  it("passes no environment from the host", () => {
     expect(keys).not.toContain("loader.insecure__use_host_env");
     expect(keys).not.toContain("loader.env_src_file");
     const env = keys.filter((key) => key.startsWith("loader.env."));
-    expect(env.sort()).toEqual([
-      "loader.env.LD_LIBRARY_PATH",
-      "loader.env.NODE_ENV",
-      "loader.env.PHALA_OPERATOR_TOKEN",
-      "loader.env.UV_THREADPOOL_SIZE",
-    ]);
-    for (const key of env) {
-      if (key === "loader.env.PHALA_OPERATOR_TOKEN") expect(manifest.get(key)).toBe("{ passthrough = true }");
-      else expect(manifest.get(key), key).toMatch(/^"[^"]*"$/);
-    }
+    expect(env.sort()).toEqual(["loader.env.LD_LIBRARY_PATH", "loader.env.NODE_ENV", "loader.env.UV_THREADPOOL_SIZE"]);
+    for (const key of env) expect(manifest.get(key), key).toMatch(/^"[^"]*"$/);
     const passedThrough = keys.filter((key) => manifest.get(key)?.includes("passthrough"));
-    expect(passedThrough).toEqual(["loader.env.PHALA_OPERATOR_TOKEN"]);
+    expect(passedThrough).toEqual([]);
   });
 
   it("seals into an encrypted mount keyed to MRENCLAVE, where the gramine platform looks", () => {
