@@ -61,6 +61,13 @@ export function genesisConfig(spec: ChainSpec): GenesisConfig {
   return {
     Balances: { balances: spec.genesis.balances },
     Session: { authorities: spec.genesis.authorities },
+    PhalaRegistry: {
+      policy: {
+        allowSimulated: spec.attestation.allowSimulated,
+        simulatedQuotingKeys: [...spec.attestation.simulatedQuotingKeys],
+      },
+      allowList: [],
+    },
     ...(spec.genesis.sudo === undefined ? {} : { Sudo: { key: spec.genesis.sudo } }),
   };
 }

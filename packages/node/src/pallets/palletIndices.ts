@@ -7,4 +7,5 @@ export const PALLET_INDEX = {
   Sudo: 4,
   Session: 5,
   PhalaMq: 6,
+  PhalaRegistry: 7,
 } as const;

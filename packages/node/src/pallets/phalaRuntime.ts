@@ -1,6 +1,7 @@
 import { Runtime, type RuntimeVersion } from "../runtime/runtime.js";
 import { balances } from "./balances.js";
 import { createMq } from "./mq.js";
+import { registry } from "./registry.js";
 import { session } from "./session.js";
 import { createSudo } from "./sudo.js";
 import { system } from "./system.js";
@@ -32,6 +33,7 @@ export function createPhalaRuntime(version: RuntimeVersion = PHALA_RUNTIME_VERSI
     createSudo(getRuntime),
     session,
     createMq(),
+    registry,
   ]);
   return runtime;
 }

@@ -119,7 +119,9 @@ export const system = definePallet({
       storage.Number.set(exec.state, number);
       storage.ParentHash.set(exec.state, parentHash);
       if (number > 0) storage.BlockHash.set(exec.state, number - 1, parentHash);
-      if (number > BLOCK_HASH_COUNT) storage.BlockHash.remove(exec.state, number - 1 - BLOCK_HASH_COUNT);
+      // Block 0's hash is kept for good, as Substrate keeps it: registrations check it.
+      const stale = number - 1 - BLOCK_HASH_COUNT;
+      if (stale > 0) storage.BlockHash.remove(exec.state, stale);
       storage.EventCount.remove(exec.state);
       storage.ExtrinsicCount.remove(exec.state);
     },
