@@ -1,6 +1,8 @@
 import { PhalaError } from "@phala-ts/core";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { addAttestationCommand } from "./attestationCommand.js";
 import { addBuildSpecCommand } from "./buildSpecCommand.js";
+import { CommandFailure } from "./commandFailure.js";
 import { addNodeCommand } from "./nodeCommand.js";
 import { addPRuntimeCommand } from "./pruntimeCommand.js";
 
@@ -14,6 +16,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addNodeCommand(program);
   addBuildSpecCommand(program);
   addPRuntimeCommand(program);
+  addAttestationCommand(program);
   try {
     await program.parseAsync(argv as string[]);
     return 0;
@@ -23,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommandFailure) return error.exitCode;
     if (error instanceof PhalaError) {
       process.stderr.write(`error: ${error.message} (${error.code})\n`);
       return 2;
