@@ -3,25 +3,14 @@ import { utf8 } from "@phala-ts/core";
 import { describe, expect, it } from "vitest";
 import { SHARED_VECTORS_DIR } from "../../core/src/testing/sharedVectors.test-util.js";
 import { SGX_EXPIRED_NOW, SGX_VECTOR, TDX_VECTOR } from "./dcap/realVectors.test-util.js";
-import { AttestationError, type AttestationErrorCode } from "./errors.js";
 import { encodeAttestation } from "./evidence.js";
+import { rejection } from "./expectRejection.test-util.js";
 import { parseIasEvidenceJson } from "./ias/iasEvidenceJson.js";
 import { createSimulatedQuote } from "./simulated/simulatedQuote.js";
 import { detectEvidence, verifyEvidence } from "./verifyEvidence.js";
 
 const iasJson = readFileSync(`${SHARED_VECTORS_DIR}/attestation/phala-ias/pallet_ias_attestation.json`);
 const IAS_NOW = 1631441180;
-
-function rejection(run: () => unknown, code: AttestationErrorCode): AttestationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AttestationError);
-    expect((error as AttestationError).code, (error as Error).message).toBe(code);
-    return error as AttestationError;
-  }
-  return expect.unreachable(`expected ${code}`);
-}
 
 describe("verifyEvidence", () => {
   it("detects and verifies raw DCAP quotes with the given collateral", () => {

@@ -1,4 +1,5 @@
 import { AttestationError } from "../errors.js";
+import { asJsonObject, parseJsonObject } from "../jsonObject.js";
 import { decodeUtf8 } from "../x509/pem.js";
 
 /**
@@ -47,17 +48,9 @@ function decodeHex(value: string, field: Field): Uint8Array {
 }
 
 function asObject(input: CollateralInput): Readonly<Record<string, unknown>> {
-  let value: unknown = input;
-  if (typeof input === "string" || input instanceof Uint8Array) {
-    const text = typeof input === "string" ? input : decodeUtf8(input, "collateral", malformed);
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw malformed("not JSON");
-    }
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("not a JSON object");
-  return value as Readonly<Record<string, unknown>>;
+  if (typeof input !== "string" && !(input instanceof Uint8Array)) return asJsonObject(input, malformed);
+  const text = typeof input === "string" ? input : decodeUtf8(input, "collateral", malformed);
+  return parseJsonObject(text, malformed);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { AttestationError } from "../errors.js";
+import { asJsonObject, parseJsonObject } from "../jsonObject.js";
+import { utcSeconds } from "../utcSeconds.js";
 
 function malformed(path: string, message: string): AttestationError {
   return new AttestationError("DCAP_COLLATERAL_MALFORMED", `DCAP collateral: ${path} ${message}`, { path });
@@ -9,22 +11,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
 /** Unix seconds of an ISO 8601 UTC date as Intel writes them (`2025-06-19T10:56:11Z`), or undefined. */
 export function parseIsoDate(text: string): number | undefined {
   const match = DATE.exec(text);
-  if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(millis);
-  // Date.UTC rolls 2025-02-30 over into March: refuse dates that are not in the calendar.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
-  return millis / 1000;
+  return match === null ? undefined : utcSeconds(match);
 }
 
 /** Typed reads from signed JSON (TCB info, QE identity): a missing or mistyped field is DCAP_COLLATERAL_MALFORMED. */
@@ -35,18 +22,14 @@ export class JsonFields {
     value: unknown,
     private readonly path: string,
   ) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed(path, "is not an object");
-    this.object = value as Readonly<Record<string, unknown>>;
+    this.object = asJsonObject(value, () => malformed(path, "is not an object"));
   }
 
   static parse(text: string, path: string): JsonFields {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw malformed(path, "is not JSON");
-    }
-    return new JsonFields(value, path);
+    const object = parseJsonObject(text, (problem) =>
+      malformed(path, problem === "not JSON" ? "is not JSON" : "is not an object"),
+    );
+    return new JsonFields(object, path);
   }
 
   has(key: string): boolean {

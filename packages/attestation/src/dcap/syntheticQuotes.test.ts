@@ -1,7 +1,7 @@
 import { fromHex } from "@phala-ts/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AttestationError, type AttestationErrorCode } from "../errors.js";
 import { assertProductionEnclave, assertReportData } from "../evidencePolicy.js";
+import { rejection } from "../expectRejection.test-util.js";
 import type { VerifiedEvidence } from "../verifiedEvidence.js";
 import {
   CA_USAGES,
@@ -52,17 +52,6 @@ function verify(
     trustedRootCa: pki.root.der,
     ...options,
   });
-}
-
-function rejection(run: () => unknown, code: AttestationErrorCode): AttestationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AttestationError);
-    expect((error as AttestationError).code, (error as Error).message).toBe(code);
-    return error as AttestationError;
-  }
-  return expect.unreachable(`expected ${code}`);
 }
 
 const tdx = { id: "TDX" } as const;

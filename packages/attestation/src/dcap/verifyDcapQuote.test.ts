@@ -2,6 +2,7 @@ import { toHex, utf8 } from "@phala-ts/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AttestationError, type AttestationErrorCode } from "../errors.js";
+import { rejection } from "../expectRejection.test-util.js";
 import { decodeDcapQuote } from "./quote.js";
 import {
   type DcapVector,
@@ -19,17 +20,6 @@ function verify(vector: DcapVector, overrides: Partial<DcapVerifyOptions> & { qu
     now: vector.now,
     ...overrides,
   });
-}
-
-function rejection(run: () => unknown, code: AttestationErrorCode): AttestationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AttestationError);
-    expect((error as AttestationError).code, (error as Error).message).toBe(code);
-    return error as AttestationError;
-  }
-  return expect.unreachable(`expected ${code}`);
 }
 
 function hex(bytes: Uint8Array): string {

@@ -1,5 +1,6 @@
 import { AttestationError } from "../errors.js";
 import type { SgxIasEvidence } from "../evidence.js";
+import { parseJsonObject } from "../jsonObject.js";
 import { decodeUtf8 } from "../x509/pem.js";
 
 function malformed(message: string, details: Record<string, unknown> = {}): AttestationError {
@@ -23,14 +24,7 @@ function decodeBinary(text: string, field: string): Uint8Array {
  */
 export function parseIasEvidenceJson(input: string | Uint8Array): SgxIasEvidence {
   const text = typeof input === "string" ? input : decodeUtf8(input, "IAS evidence", malformed);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw malformed("not JSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("not a JSON object");
-  const object = value as Record<string, unknown>;
+  const object = parseJsonObject(text, malformed);
   const fields = ["raReport", "signature", "rawSigningCert"];
   for (const key of Object.keys(object))
     if (!fields.includes(key)) throw malformed(`unknown field ${key}`, { field: key });

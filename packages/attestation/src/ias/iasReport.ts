@@ -1,4 +1,6 @@
 import { AttestationError } from "../errors.js";
+import { parseJsonObject } from "../jsonObject.js";
+import { utcSeconds } from "../utcSeconds.js";
 
 export const IAS_QUOTE_BODY_LENGTH = 432;
 
@@ -23,21 +25,7 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})
 /** Unix seconds of an IAS timestamp (`2021-09-12T18:06:20.402478`, UTC), or undefined. */
 export function parseIasTimestamp(text: string): number | undefined {
   const match = TIMESTAMP.exec(text);
-  if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(millis);
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
-  return millis / 1000;
+  return match === null ? undefined : utcSeconds(match);
 }
 
 function decodeBase64(text: string): Uint8Array | undefined {
@@ -47,14 +35,7 @@ function decodeBase64(text: string): Uint8Array | undefined {
 
 /** Parses the signed report text. Fields the verifier does not use (epidPseudonym, ...) are ignored. */
 export function parseIasReport(text: string): IasReport {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw malformed("not JSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("not a JSON object");
-  const report = value as Record<string, unknown>;
+  const report = parseJsonObject(text, malformed);
   const string = (key: string): string => {
     const field = report[key];
     if (typeof field !== "string") throw malformed(`${key} is missing or not a string`, { field: key });

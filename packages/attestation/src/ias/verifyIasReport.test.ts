@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SHARED_VECTORS_DIR } from "../../../core/src/testing/sharedVectors.test-util.js";
 import { x509 } from "../dcap/testPki.test-util.js";
 import { encodeSgxReport, TEST_MRENCLAVE, TEST_REPORT_DATA } from "../dcap/testQuote.test-util.js";
-import { AttestationError, type AttestationErrorCode } from "../errors.js";
 import type { SgxIasEvidence } from "../evidence.js";
+import { rejection } from "../expectRejection.test-util.js";
 import { parseIasEvidenceJson } from "./iasEvidenceJson.js";
 import { parseIasTimestamp } from "./iasReport.js";
 import { type IasVerifyOptions, verifyIasReport } from "./verifyIasReport.js";
@@ -20,17 +20,6 @@ const PALLET_NOW = 1631441180;
 /** 2021-09-12T18:06:20.402478 (UTC): eight hours after PALLET_NOW, which Phala's tests took as UTC+8. */
 const PALLET_TIMESTAMP = 1631469980;
 const CRATE_TIMESTAMP = parseIasTimestamp("2023-10-18T09:01:15.022794") as number;
-
-function rejection(run: () => unknown, code: AttestationErrorCode): AttestationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AttestationError);
-    expect((error as AttestationError).code, (error as Error).message).toBe(code);
-    return error as AttestationError;
-  }
-  return expect.unreachable(`expected ${code}`);
-}
 
 function flip(bytes: Uint8Array, index: number): Uint8Array {
   const copy = bytes.slice();
