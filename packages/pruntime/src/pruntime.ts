@@ -4,6 +4,7 @@ import {
   type BlockChanges,
   encodeRuntimeInfo,
   type InitRequest,
+  type Message,
   RUNTIME_INFO_VERSION,
   type RuntimeInfo,
   type RuntimeInfoResponse,
@@ -167,9 +168,19 @@ export class PRuntime {
     const verified = verifyBlocks(chain, blocks);
     let messages = chain.messages;
     for (const { header, storage } of verified) {
-      for (const message of outboundMessages(storage)) {
-        this.#deliver(message, { number: header.number, hash: header.hash, storage });
-        messages = appendMessage(messages, message);
+      const queued = outboundMessages(storage);
+      if (queued.length > 0) {
+        const block: BlockContext = {
+          number: header.number,
+          hash: header.hash,
+          timestamp: timestampNow(storage),
+          state: storage,
+          egress: this.egress,
+        };
+        for (const message of queued) {
+          this.#deliver(message, block);
+          messages = appendMessage(messages, message);
+        }
       }
       this.egress.purge(storage);
     }
@@ -255,21 +266,11 @@ export class PRuntime {
     return this.#chain;
   }
 
-  #deliver(
-    message: Parameters<MessageRouter["handlerFor"]>[0],
-    block: { number: number; hash: Uint8Array; storage: ChainMirror["storage"] },
-  ): void {
+  #deliver(message: Message, block: BlockContext): void {
     const handler = this.router.handlerFor(message);
     if (handler === undefined) return;
-    const context: BlockContext = {
-      number: block.number,
-      hash: block.hash,
-      timestamp: timestampNow(block.storage),
-      state: block.storage,
-      egress: this.egress,
-    };
     try {
-      handler.handle(message, context);
+      handler.handle(message, block);
     } catch (error) {
       this.#refusedMessages++;
       this.#logger?.warn(
