@@ -7,22 +7,15 @@ import {
   decodeExact,
   ed25519Verify,
   fromHex,
+  IMMORTAL_ERA,
   type Keypair,
   keypairFromUri,
+  signExtrinsic,
   sr25519Verify,
   storageKey,
   toHex,
 } from "@phala-ts/core";
-import {
-  AccountInfoType,
-  addressOf,
-  createPhalaRuntime,
-  devSpec,
-  IMMORTAL_ERA,
-  PHA,
-  signExtrinsic,
-  specToJson,
-} from "@phala-ts/node";
+import { AccountInfoType, addressOf, createPhalaRuntime, devSpec, PHA, specToJson } from "@phala-ts/node";
 import { WebSocket } from "ws";
 import { batch, measure, type Row } from "./harness.js";
 

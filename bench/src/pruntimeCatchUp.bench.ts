@@ -9,25 +9,18 @@ import {
   dispatchBlocksRequestCodec,
   encodeHeader,
   encodeJustification,
+  IMMORTAL_ERA,
   type InitRequest,
   initRequestCodec,
   keypairFromUri,
   type SyncStatus,
+  signExtrinsic,
   syncHeaderRequestCodec,
   syncStatusCodec,
   type Trie,
   toHex,
 } from "@phala-ts/core";
-import {
-  addressOf,
-  ChainService,
-  createPhalaRuntime,
-  devSpec,
-  IMMORTAL_ERA,
-  importBlock,
-  PHA,
-  signExtrinsic,
-} from "@phala-ts/node";
+import { addressOf, ChainService, createPhalaRuntime, devSpec, importBlock, PHA } from "@phala-ts/node";
 import { openSimPlatform, PRuntime, startApiServer } from "@phala-ts/pruntime";
 import type { Row } from "./harness.js";
 

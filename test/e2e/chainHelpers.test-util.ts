@@ -1,6 +1,5 @@
-import { decodeExact, fromHex, type Keypair, storageKey, toHex } from "@phala-ts/core";
+import { decodeExact, fromHex, IMMORTAL_ERA, type Keypair, signExtrinsic, storageKey, toHex } from "@phala-ts/core";
 import { u128 } from "@polkadot-api/substrate-bindings";
-import { IMMORTAL_ERA, signExtrinsic } from "../../packages/node/src/extrinsic/index.js";
 import { createPhalaRuntime } from "../../packages/node/src/pallets/phalaRuntime.js";
 import { type AccountInfo, AccountInfoType, EMPTY_ACCOUNT } from "../../packages/node/src/pallets/system.js";
 import { addressOf } from "../../packages/node/src/runtime/multiAddress.js";

@@ -1,6 +1,7 @@
 export * from "./bytes/index.js";
 export * from "./crypto/index.js";
 export * from "./errors/index.js";
+export * from "./extrinsic/index.js";
 export * from "./finality/index.js";
 export * from "./hashing/index.js";
 export * from "./keys/index.js";

@@ -1,6 +1,5 @@
 export * from "./chain/chainSpec.js";
 export { BlockImportError, type BlockImportErrorCode, importBlock } from "./chain/importBlock.js";
-export * from "./extrinsic/index.js";
 export * from "./metadata/index.js";
 export { EXISTENTIAL_DEPOSIT, PHA } from "./pallets/balances.js";
 export { createPhalaRuntime, PHALA_RUNTIME_VERSION } from "./pallets/phalaRuntime.js";

@@ -1,6 +1,5 @@
-import { devAccounts, type Keypair, toHex } from "@phala-ts/core";
+import { devAccounts, encodeExtrinsic, IMMORTAL_ERA, type Keypair, signExtrinsic, toHex } from "@phala-ts/core";
 import { describe, expect, it } from "vitest";
-import { encodeExtrinsic, IMMORTAL_ERA, signExtrinsic } from "../extrinsic/index.js";
 import { balancesStorage, PHA } from "../pallets/balances.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { systemStorage } from "../pallets/system.js";

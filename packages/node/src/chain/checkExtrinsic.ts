@@ -1,6 +1,12 @@
-import { blake2_256, equalBytes } from "@phala-ts/core";
-import type { ExtrinsicSignature } from "../extrinsic/extrinsic.js";
-import { decodeExtrinsic, eraBirth, isEraValidAt, verifyExtrinsicSignature } from "../extrinsic/index.js";
+import type { ExtrinsicSignature } from "@phala-ts/core";
+import {
+  blake2_256,
+  decodeExtrinsic,
+  equalBytes,
+  eraBirth,
+  isEraValidAt,
+  verifyExtrinsicSignature,
+} from "@phala-ts/core";
 import { systemStorage } from "../pallets/system.js";
 import type { Runtime, RuntimeCall } from "../runtime/runtime.js";
 import type { StorageReader } from "../runtime/storageItem.js";

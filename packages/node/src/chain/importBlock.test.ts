@@ -7,13 +7,14 @@ import {
   devAccounts,
   encodeHeader,
   type Header,
+  IMMORTAL_ERA,
+  signExtrinsic,
   type Trie,
   toHex,
 } from "@phala-ts/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { errorCodeOf } from "../../../core/src/testing/errorCode.test-util.js";
 import { sealHeader } from "../consensus/seal.js";
-import { IMMORTAL_ERA, signExtrinsic } from "../extrinsic/index.js";
 import { PHA } from "../pallets/balances.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { sessionStorage } from "../pallets/session.js";

@@ -1,5 +1,6 @@
 import {
   concatBytes,
+  eraDeath,
   type MessageOrigin,
   messageOriginCodec,
   type SignedMessage,
@@ -7,7 +8,6 @@ import {
   utf8,
 } from "@phala-ts/core";
 import { u32, u64 } from "@polkadot-api/substrate-bindings";
-import { eraDeath } from "../extrinsic/index.js";
 import { EXISTENTIAL_DEPOSIT } from "../pallets/balances.js";
 import { type createMq, expectedSequence } from "../pallets/mq.js";
 import { systemStorage } from "../pallets/system.js";

@@ -1,7 +1,5 @@
-import { MultiSignatureCodec } from "@phala-ts/core";
+import { EraCodec, MultiSignatureCodec, SIGNED_EXTENSIONS, type SignedExtensionFieldType } from "@phala-ts/core";
 import { Bytes } from "@polkadot-api/substrate-bindings";
-import { EraCodec } from "../extrinsic/era.js";
-import { SIGNED_EXTENSIONS, type SignedExtensionFieldType } from "../extrinsic/signedExtensions.js";
 import { MultiAddressType } from "../runtime/multiAddress.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { type AnyScaleType, H256, t } from "../runtime/scaleType.js";

@@ -1,4 +1,4 @@
-import { devAccounts, toHex, topicFromString } from "@phala-ts/core";
+import { devAccounts, encodeExtrinsic, IMMORTAL_ERA, signExtrinsic, toHex, topicFromString } from "@phala-ts/core";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { Metadata, TypeRegistry } from "@polkadot/types";
@@ -12,7 +12,6 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { BlockExecution, type ParentBlock } from "../chain/blockExecution.js";
 import { checkExtrinsic } from "../chain/checkExtrinsic.js";
 import { buildGenesisState } from "../chain/genesisState.js";
-import { encodeExtrinsic, IMMORTAL_ERA, signExtrinsic } from "../extrinsic/index.js";
 import { balancesStorage, EXISTENTIAL_DEPOSIT, PHA } from "../pallets/balances.js";
 import { MAX_PAYLOAD_BYTES, mqStorage } from "../pallets/mq.js";
 import { PALLET_INDEX } from "../pallets/palletIndices.js";

@@ -1,7 +1,6 @@
-import { fromHex, toHex } from "@phala-ts/core";
+import { fromHex, SIGNED_EXTENSION_IDENTIFIERS, toHex } from "@phala-ts/core";
 import { decAnyMetadata, unifyMetadata, type V14 } from "@polkadot-api/substrate-bindings";
 import { describe, expect, it } from "vitest";
-import { SIGNED_EXTENSION_IDENTIFIERS } from "../extrinsic/signedExtensions.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { EMPTY_ACCOUNT } from "../pallets/system.js";
 import { buildMetadata, runtimeMetadataV14 } from "./index.js";

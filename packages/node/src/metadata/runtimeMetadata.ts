@@ -1,6 +1,5 @@
-import { toHex } from "@phala-ts/core";
+import { EXTRINSIC_FORMAT_VERSION, toHex } from "@phala-ts/core";
 import { metadata, type V14 } from "@polkadot-api/substrate-bindings";
-import { EXTRINSIC_FORMAT_VERSION } from "../extrinsic/extrinsic.js";
 import type { AnyStorageItem, Pallet } from "../runtime/pallet.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { type AnyScaleType, t } from "../runtime/scaleType.js";

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { devAccounts, toHex } from "@phala-ts/core";
+import { devAccounts, IMMORTAL_ERA, signExtrinsic, toHex } from "@phala-ts/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { devSpec, localSpec } from "../chain/chainSpec.js";
-import { IMMORTAL_ERA, signExtrinsic } from "../extrinsic/index.js";
 import { PHA } from "../pallets/balances.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { systemStorage } from "../pallets/system.js";

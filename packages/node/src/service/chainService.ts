@@ -5,6 +5,7 @@ import {
   decodeHeader,
   decodeJustification,
   type Ed25519Keypair,
+  encodeExtrinsic,
   encodeHeader,
   encodeJustification,
   equalBytes,
@@ -22,7 +23,6 @@ import { VerifiedSignatures } from "../chain/verifiedSignatures.js";
 import { activeAuthorities } from "../consensus/activeAuthorities.js";
 import { authorDigest, sealHeader } from "../consensus/seal.js";
 import { ChainDb, ChainDbError, storedChanges, undoChanges } from "../db/chainDb.js";
-import { encodeExtrinsic } from "../extrinsic/index.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { genesisHeader, type StoredBlock, storedBlock } from "./chainState.js";
 

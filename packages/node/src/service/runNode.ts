@@ -1,9 +1,8 @@
-import { blake2_256, type Ed25519Keypair, equalBytes } from "@phala-ts/core";
+import { blake2_256, decodeExtrinsic, type Ed25519Keypair, equalBytes } from "@phala-ts/core";
 import type { Logger } from "pino";
 import type { ChainSpec } from "../chain/chainSpec.js";
 import { TransactionInvalidError } from "../chain/transactionValidity.js";
 import { isMqTag, validateTransaction } from "../chain/validateTransaction.js";
-import { decodeExtrinsic } from "../extrinsic/index.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { systemStorage } from "../pallets/system.js";
 import { registerAuthorMethods } from "../rpc/methods/authorMethods.js";

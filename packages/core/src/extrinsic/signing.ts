@@ -1,4 +1,6 @@
-import { blake2_256, concatBytes, type Keypair, multiSign, verifyMultiSignature } from "@phala-ts/core";
+import { concatBytes } from "../bytes/index.js";
+import { blake2_256 } from "../hashing/index.js";
+import { type Keypair, multiSign, verifyMultiSignature } from "../keys/index.js";
 import { type Extrinsic, encodeExtrinsic } from "./extrinsic.js";
 import { ExtrinsicError } from "./extrinsicError.js";
 import { type AdditionalSigned, AdditionalSignedCodec, type Extra, ExtraCodec } from "./signedExtensions.js";

@@ -1,5 +1,5 @@
-import { decodeExact } from "@phala-ts/core";
 import { type Codec, createCodec, createDecoder, u8, u16 } from "@polkadot-api/substrate-bindings";
+import { decodeExact } from "../scale/index.js";
 import { ExtrinsicError } from "./extrinsicError.js";
 
 /**

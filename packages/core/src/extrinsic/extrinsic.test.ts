@@ -1,14 +1,10 @@
-import {
-  blake2_256,
-  concatBytes,
-  encodeMultiSignature,
-  keypairFromUri,
-  type MultiSignature,
-  ScaleDecodeError,
-} from "@phala-ts/core";
 import { compact } from "@polkadot-api/substrate-bindings";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../bytes/index.js";
+import { blake2_256 } from "../hashing/index.js";
+import { encodeMultiSignature, keypairFromUri, type MultiSignature } from "../keys/index.js";
+import { ScaleDecodeError } from "../scale/index.js";
 import { IMMORTAL_ERA, mortalEra } from "./era.js";
 import {
   DEFAULT_MAX_EXTRINSIC_SIZE,

@@ -1,7 +1,8 @@
-import { concatBytes, ScaleDecodeError } from "@phala-ts/core";
 import { compact, u32 } from "@polkadot-api/substrate-bindings";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../bytes/index.js";
+import { ScaleDecodeError } from "../scale/index.js";
 import { U32_MAX, U128_MAX } from "./canonicalCompact.js";
 import { encodeEra, IMMORTAL_ERA, mortalEra } from "./era.js";
 import { arbitraryAdditional, arbitraryExtra, thrown } from "./extrinsicArbitraries.test-util.js";

@@ -1,5 +1,5 @@
-import { decodeExact } from "@phala-ts/core";
 import { Bytes, type Codec, createCodec, Struct, u32 } from "@polkadot-api/substrate-bindings";
+import { decodeExact } from "../scale/index.js";
 import { compactU32, compactU128, isU32, isU128 } from "./canonicalCompact.js";
 import { type Era, EraCodec } from "./era.js";
 import { ExtrinsicError } from "./extrinsicError.js";

@@ -1,6 +1,8 @@
-import { blake2_256, concatBytes, type Keypair, keypairFromUri } from "@phala-ts/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../bytes/index.js";
+import { blake2_256 } from "../hashing/index.js";
+import { type Keypair, keypairFromUri } from "../keys/index.js";
 import { IMMORTAL_ERA, mortalEra } from "./era.js";
 import { decodeExtrinsic, type Extrinsic, encodeExtrinsic } from "./extrinsic.js";
 import {

@@ -1,5 +1,6 @@
-import { equalBytes, ScaleDecodeError } from "@phala-ts/core";
 import { type Codec, compact, createCodec, createDecoder, type Decoder } from "@polkadot-api/substrate-bindings";
+import { equalBytes } from "../bytes/index.js";
+import { ScaleDecodeError } from "../scale/index.js";
 
 type Positioned = Uint8Array & { i: number };
 

@@ -1,4 +1,3 @@
-import { concatBytes, decodeMultiSignature, fromHex, keypairFromUri, toHex } from "@phala-ts/core";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import type { TypeRegistry } from "@polkadot/types";
@@ -7,6 +6,8 @@ import { blake2AsU8a, cryptoWaitReady, signatureVerify } from "@polkadot/util-cr
 import { compact } from "@polkadot-api/substrate-bindings";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { concatBytes, fromHex, toHex } from "../bytes/index.js";
+import { decodeMultiSignature, keypairFromUri } from "../keys/index.js";
 import { decodeEra, type Era, encodeEra, eraBirth, eraDeath, IMMORTAL_ERA, mortalEra } from "./era.js";
 import { decodeExtrinsic, type Extrinsic, encodeExtrinsic, extrinsicHash } from "./extrinsic.js";
 import {

@@ -1,6 +1,6 @@
-import { ScaleDecodeError } from "@phala-ts/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ScaleDecodeError } from "../scale/index.js";
 import {
   decodeEra,
   type Era,

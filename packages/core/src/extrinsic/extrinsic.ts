@@ -1,12 +1,8 @@
-import {
-  blake2_256,
-  concatBytes,
-  decodeExact,
-  type MultiSignature,
-  MultiSignatureCodec,
-  ScaleDecodeError,
-} from "@phala-ts/core";
 import { Bytes, createDecoder, type Decoder, u8 } from "@polkadot-api/substrate-bindings";
+import { concatBytes } from "../bytes/index.js";
+import { blake2_256 } from "../hashing/index.js";
+import { type MultiSignature, MultiSignatureCodec } from "../keys/index.js";
+import { decodeExact, ScaleDecodeError } from "../scale/index.js";
 import { compactU32 } from "./canonicalCompact.js";
 import { ExtrinsicError } from "./extrinsicError.js";
 import { idAddress, MultiAddressCodec, signerAccountId } from "./multiAddress.js";

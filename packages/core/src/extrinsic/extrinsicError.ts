@@ -1,4 +1,4 @@
-import { PhalaError } from "@phala-ts/core";
+import { PhalaError } from "../errors/index.js";
 
 /**
  * Rules of the extrinsic format that SCALE itself cannot express. Bytes that are not valid SCALE

@@ -1,5 +1,5 @@
-import { decodeExact } from "@phala-ts/core";
 import { Bytes, type Codec, createCodec, type Decoder, Variant } from "@polkadot-api/substrate-bindings";
+import { decodeExact } from "../scale/index.js";
 import { compactU32, isU32 } from "./canonicalCompact.js";
 import { ExtrinsicError } from "./extrinsicError.js";
 
