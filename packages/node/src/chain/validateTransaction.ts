@@ -29,7 +29,8 @@ const nonceTag = (who: Uint8Array, nonce: number) => concatBytes(NONCE_TAG, who,
 /** Whether `tag` is a message-queue sequence tag (sender ++ sequence). */
 export const isMqTag = (tag: Uint8Array): boolean => MQ_TAG.every((b, i) => tag[i] === b);
 
-const mqTag = (sender: MessageOrigin, sequence: bigint) =>
+/** The tag a message-queue message provides: sender ++ sequence. */
+export const mqTag = (sender: MessageOrigin, sequence: bigint) =>
   concatBytes(MQ_TAG, messageOriginCodec.enc(sender), u64.enc(sequence));
 
 /**

@@ -15,10 +15,12 @@ import {
   toHex,
   verifyJustification,
 } from "@phala-ts/core";
+import type { ApplyOutcome } from "../chain/applyExtrinsic.js";
 import { BlockExecution } from "../chain/blockExecution.js";
 import { type ChainSpec, genesisConfig } from "../chain/chainSpec.js";
 import type { ChainContext } from "../chain/checkExtrinsic.js";
 import { buildGenesisState } from "../chain/genesisState.js";
+import { TransactionInvalidError } from "../chain/transactionValidity.js";
 import { VerifiedSignatures } from "../chain/verifiedSignatures.js";
 import { activeAuthorities } from "../consensus/activeAuthorities.js";
 import { authorDigest, sealHeader } from "../consensus/seal.js";
@@ -199,6 +201,23 @@ export class ChainService extends EventEmitter<Events> {
     verifyJustification(justification, block.hash, block.number, { setId, authorities });
     await this.#commit(block, header, built.extrinsics, parent.state, built.state, built.changes, justification);
     return { block, extrinsics: built.extrinsics, rejected };
+  }
+
+  /**
+   * What `bytes` would do if it were the next block's first extrinsic after the timestamp
+   * inherent (`system_dryRun`): applied, failed with a dispatch error (fee charged), or invalid.
+   * Nothing is committed.
+   */
+  dryRun(bytes: Uint8Array, nowMs: bigint): ApplyOutcome | TransactionInvalidError {
+    const parent = { hash: this.#best.hash, number: this.#best.number, state: this.#bestState };
+    const execution = new BlockExecution(this.runtime, this.chain, parent, []);
+    execution.apply(execution.check(this.timestampInherent(nowMs)));
+    try {
+      return execution.apply(execution.check(bytes));
+    } catch (error) {
+      if (error instanceof TransactionInvalidError) return error;
+      throw error;
+    }
   }
 
   async #commit(

@@ -2,7 +2,8 @@ import { blake2_256, decodeExtrinsic, type Ed25519Keypair, equalBytes } from "@p
 import type { Logger } from "pino";
 import type { ChainSpec } from "../chain/chainSpec.js";
 import { TransactionInvalidError } from "../chain/transactionValidity.js";
-import { isMqTag, validateTransaction } from "../chain/validateTransaction.js";
+import { isMqTag, mqTag, validateTransaction } from "../chain/validateTransaction.js";
+import { expectedSequence } from "../pallets/mq.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { systemStorage } from "../pallets/system.js";
 import { registerAuthorMethods } from "../rpc/methods/authorMethods.js";
@@ -66,7 +67,11 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     pendingNonce(pool, who, systemStorage.Account.get(chain.bestState, who).nonce),
   );
   registerPaymentMethods(rpc.methods, ctx);
-  registerPhaMethods(rpc.methods, ctx);
+  registerPhaMethods(rpc.methods, ctx, (sender) => {
+    let next = expectedSequence(chain.bestState, sender);
+    while (pool.isProvided(mqTag(sender, next))) next++;
+    return next;
+  });
   registerAuthorMethods(rpc.methods, rpc.subscriptions, pool);
   logger.info({ url: rpc.wsUrl }, `RPC listening on ${rpc.wsUrl} (WebSocket) and ${rpc.url} (HTTP)`);
 

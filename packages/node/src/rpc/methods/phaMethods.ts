@@ -1,5 +1,4 @@
 import { decodeMessageOrigin, headerToRpc, type MessageOrigin, toHex } from "@phala-ts/core";
-import { expectedSequence } from "../../pallets/mq.js";
 import type { MethodRegistry, RpcError } from "../server/index.js";
 import { type RpcContext, unknownBlock } from "./context.js";
 
@@ -8,8 +7,16 @@ import { bytesParam, invalidParams, optionalHash } from "./params.js";
 /** Most blocks one `pha_getStorageChanges` call covers: pherry pages through longer ranges. */
 export const MAX_CHANGES_RANGE = 256;
 
-/** Phala's own methods, for pherry: each block's storage changes, and the next mq sequence of a sender. */
-export function registerPhaMethods(methods: MethodRegistry, ctx: RpcContext): void {
+/**
+ * Phala's own methods, for pherry: each block's storage changes, and the next mq sequence of a
+ * sender counting the messages already in the pool, so a relayer resubmits only what the chain has
+ * not taken.
+ */
+export function registerPhaMethods(
+  methods: MethodRegistry,
+  ctx: RpcContext,
+  nextMqSequence: (sender: MessageOrigin) => bigint,
+): void {
   const { chain } = ctx;
   methods.register(
     "pha_getStorageChanges",
@@ -49,7 +56,7 @@ export function registerPhaMethods(methods: MethodRegistry, ctx: RpcContext): vo
         throw invalidParams("sender must be a SCALE-encoded MessageOrigin");
       }
       if (optionalHash(at) !== undefined) throw invalidParams("only the best block is supported");
-      return Number(expectedSequence(chain.bestState, origin));
+      return Number(nextMqSequence(origin));
     },
     { params: { min: 1, max: 2 } },
   );

@@ -1,8 +1,10 @@
-import { ss58Decode } from "@phala-ts/core";
+import { ss58Decode, toHex } from "@phala-ts/core";
+import { encodeApplyExtrinsicResult } from "../../chain/applyExtrinsicResult.js";
 import { systemStorage } from "../../pallets/system.js";
 import type { MethodRegistry } from "../server/index.js";
+import { submissionError } from "./authorMethods.js";
 import type { RpcContext } from "./context.js";
-import { bytesParam, invalidParams } from "./params.js";
+import { bytesParam, invalidParams, optionalHash } from "./params.js";
 
 export const NODE_NAME = "phala-ts-node";
 export const NODE_VERSION = "0.1.0";
@@ -45,5 +47,18 @@ export function registerSystemMethods(
       return Math.max(systemStorage.Account.get(chain.bestState, who).nonce, pendingNonce(who));
     },
     { params: 1 },
+  );
+  methods.register(
+    "system_dryRun",
+    ([extrinsic, at]) => {
+      if (optionalHash(at) !== undefined) throw invalidParams("only the best block is supported");
+      const bytes = bytesParam(extrinsic, "extrinsic");
+      try {
+        return toHex(encodeApplyExtrinsicResult(chain.dryRun(bytes, BigInt(Date.now()))));
+      } catch (error) {
+        throw submissionError(error);
+      }
+    },
+    { params: { min: 1, max: 2 } },
   );
 }
