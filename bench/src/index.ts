@@ -1,4 +1,5 @@
 import { cpus } from "node:os";
+import { dcapVerifyRows } from "./dcapVerify.bench.js";
 import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
 import { hashingRows } from "./hashing.bench.js";
@@ -19,6 +20,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   envelope: envelopeRows,
   node: () => nodeThroughputRows(quick),
   pruntime: () => pruntimeCatchUpRows(quick),
+  dcap: () => dcapVerifyRows(quick),
 };
 const rows: Row[] = [];
 for (const [name, suite] of Object.entries(suites))
