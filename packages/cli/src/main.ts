@@ -4,6 +4,7 @@ import { addAttestationCommand } from "./attestationCommand.js";
 import { addBuildSpecCommand } from "./buildSpecCommand.js";
 import { CommandFailure } from "./commandFailure.js";
 import { addNodeCommand } from "./nodeCommand.js";
+import { addPherryCommand } from "./pherryCommand.js";
 import { addPRuntimeCommand } from "./pruntimeCommand.js";
 
 /** Exit codes: 0 success, 1 runtime failure, 2 bad usage or input. */
@@ -16,6 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addNodeCommand(program);
   addBuildSpecCommand(program);
   addPRuntimeCommand(program);
+  addPherryCommand(program);
   addAttestationCommand(program);
   try {
     await program.parseAsync(argv as string[]);

@@ -3,6 +3,7 @@ import { encodeAttestation } from "@phala-ts/attestation";
 import {
   type BlockChanges,
   encodeRuntimeInfo,
+  HEARTBEAT_CHALLENGE_TOPIC,
   type InitRequest,
   type Message,
   RUNTIME_INFO_VERSION,
@@ -13,6 +14,7 @@ import {
   type SyncHeaderRequest,
   type SyncStatus,
   toHex,
+  topicToString,
   workerOrigin,
 } from "@phala-ts/core";
 import type { Logger } from "pino";
@@ -33,6 +35,7 @@ import { type BlockContext, MessageRouter } from "./dispatch/messageRouter.js";
 import { EnclaveKeys } from "./keys/enclaveKeys.js";
 import { LightClientError } from "./lightClient/lightClientError.js";
 import type { EnclavePlatform } from "./platform/enclavePlatform.js";
+import { HeartbeatResponder } from "./system/heartbeatResponder.js";
 import { PRUNTIME_VERSION } from "./version.js";
 
 export interface PRuntimeOptions {
@@ -94,6 +97,7 @@ export class PRuntime {
     this.#checkpoints = new CheckpointStore(options.platform.sealed, options.keepCheckpoints);
     this.#checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     this.egress.addSender(workerOrigin(keys.identity.publicKey), keys.identity, 0n);
+    this.router.on(topicToString(HEARTBEAT_CHALLENGE_TOPIC), new HeartbeatResponder(keys.identity.publicKey));
   }
 
   /** Unseals the keys (creating them on first start) and resumes from the newest valid checkpoint. */

@@ -6,3 +6,5 @@ export {
   runtimeInfoCodec,
   runtimeInfoReportData,
 } from "./runtimeInfo.js";
+export type { AttestationProvider, WorkerRecord } from "./workerRecord.js";
+export { attestationProviderCodec, decodeWorkerRecord, workerRecordCodec, workerRecordKey } from "./workerRecord.js";

@@ -8,4 +8,5 @@ export const PALLET_INDEX = {
   Session: 5,
   PhalaMq: 6,
   PhalaRegistry: 7,
+  PhalaComputation: 8,
 } as const;

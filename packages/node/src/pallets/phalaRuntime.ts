@@ -1,5 +1,6 @@
 import { Runtime, type RuntimeVersion } from "../runtime/runtime.js";
 import { balances } from "./balances.js";
+import { computation, computationHandlers } from "./computation.js";
 import { createMq } from "./mq.js";
 import { registry } from "./registry.js";
 import { session } from "./session.js";
@@ -32,8 +33,9 @@ export function createPhalaRuntime(version: RuntimeVersion = PHALA_RUNTIME_VERSI
     transactionPayment,
     createSudo(getRuntime),
     session,
-    createMq(),
+    createMq({ onChainHandlers: computationHandlers }),
     registry,
+    computation,
   ]);
   return runtime;
 }

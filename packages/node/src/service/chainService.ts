@@ -204,14 +204,13 @@ export class ChainService extends EventEmitter<Events> {
   }
 
   /**
-   * What `bytes` would do if it were the next block's first extrinsic after the timestamp
-   * inherent (`system_dryRun`): applied, failed with a dispatch error (fee charged), or invalid.
-   * Nothing is committed.
+   * What `bytes` would do if it were the next block's first extrinsic (`system_dryRun`):
+   * applied, failed with a dispatch error (fee charged), or invalid. No timestamp inherent runs,
+   * so `Timestamp.Now` is the best block's. Nothing is committed.
    */
-  dryRun(bytes: Uint8Array, nowMs: bigint): ApplyOutcome | TransactionInvalidError {
+  dryRun(bytes: Uint8Array): ApplyOutcome | TransactionInvalidError {
     const parent = { hash: this.#best.hash, number: this.#best.number, state: this.#bestState };
     const execution = new BlockExecution(this.runtime, this.chain, parent, []);
-    execution.apply(execution.check(this.timestampInherent(nowMs)));
     try {
       return execution.apply(execution.check(bytes));
     } catch (error) {

@@ -6,6 +6,7 @@ import {
   type MessageOrigin,
   messageCodec,
   storageKey,
+  workerRecordKey,
 } from "@phala-ts/core";
 import { Bytes, type Decoder, Tuple, u64, Vector } from "@polkadot-api/substrate-bindings";
 
@@ -58,4 +59,9 @@ export function offchainIngressAt(state: VerifiedStorage, key: Uint8Array): bigi
 /** The block's time in milliseconds (`Timestamp.Now`), 0 at genesis. */
 export function timestampNow(state: VerifiedStorage): bigint {
   return read(state, KEYS.timestampNow, u64.dec, 0n, "Timestamp.Now");
+}
+
+/** Whether the chain has a registration record for this worker (`PhalaRegistry.Workers`). */
+export function isWorkerRegistered(state: VerifiedStorage, identityPublicKey: Uint8Array): boolean {
+  return state.get(workerRecordKey(identityPublicKey)) !== undefined;
 }

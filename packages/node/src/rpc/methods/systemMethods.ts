@@ -54,7 +54,7 @@ export function registerSystemMethods(
       if (optionalHash(at) !== undefined) throw invalidParams("only the best block is supported");
       const bytes = bytesParam(extrinsic, "extrinsic");
       try {
-        return toHex(encodeApplyExtrinsicResult(chain.dryRun(bytes, BigInt(Date.now()))));
+        return toHex(encodeApplyExtrinsicResult(chain.dryRun(bytes)));
       } catch (error) {
         throw submissionError(error);
       }

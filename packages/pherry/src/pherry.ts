@@ -1,0 +1,250 @@
+import {
+  decodeOperatorBody,
+  dispatchBlocksRequestCodec,
+  fromHex,
+  initRequestCodec,
+  type Keypair,
+  type SyncStatus,
+  scheduledChangeOf,
+  syncHeaderRequestCodec,
+  syncStatusCodec,
+} from "@phala-ts/core";
+import type { Logger } from "pino";
+import { BlockSource, MAX_CHANGES_RANGE, type SourceBlock } from "./blockSource.js";
+import { relayEgress } from "./egressRelay.js";
+import { ExtrinsicSubmitter } from "./extrinsicSubmitter.js";
+import { NodeRpc } from "./nodeRpc.js";
+import { isTransient, PherryError } from "./pherryError.js";
+import { PRuntimeClient, type PRuntimeInfo } from "./pruntimeClient.js";
+import { ensureRegistered } from "./workerRegistration.js";
+
+export interface PherryOptions {
+  /** The node's RPC address (`ws://` or `http://`). */
+  readonly nodeUrl: string;
+  /** The pRuntime's API address. */
+  readonly pruntimeUrl: string;
+  /** The pRuntime's operator token, when it requires one. */
+  readonly operatorToken?: string | undefined;
+  /** Signs pherry's extrinsics and pays their fees; also the worker's operator at init. */
+  readonly operator: Keypair;
+  /** Most blocks per sync-header/dispatch-blocks request. */
+  readonly batchSize?: number;
+  /** Pause between rounds when there is nothing to do, in ms. */
+  readonly pollIntervalMs?: number;
+  /** Register the worker and refresh its registration (default true). */
+  readonly register?: boolean;
+  /** Re-register once the chain's record is older than this, in ms (default 6 h). */
+  readonly reregisterAfterMs?: number;
+  readonly logger?: Logger | undefined;
+  /** The clock, for registration age; tests move it. */
+  readonly now?: () => number;
+}
+
+export interface RoundReport {
+  readonly finalized: number;
+  readonly status: SyncStatus;
+  readonly blocksRelayed: number;
+  readonly egressPending: number;
+  readonly egressSubmitted: number;
+}
+
+const DEFAULT_BATCH = 100;
+const DEFAULT_POLL_MS = 500;
+const DEFAULT_REREGISTER_MS = 6 * 3600 * 1000;
+const REGISTRATION_RECHECK_MS = 5_000;
+const REGISTRATION_RETRY_MAX_MS = 10 * 60_000;
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 30_000;
+const PROGRESS_LOG_MS = 5_000;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    signal?.addEventListener("abort", wake, { once: true });
+  });
+}
+
+/**
+ * The relayer between one node and one pRuntime, trusted by neither: pRuntime verifies every
+ * header, justification and storage change it is handed, and the chain verifies every message and
+ * attestation. pherry only has to be live, and to hand each egress message to the chain once.
+ */
+export class Pherry {
+  readonly rpc: NodeRpc;
+  readonly pruntime: PRuntimeClient;
+  readonly source: BlockSource;
+  readonly #options: PherryOptions;
+  readonly #logger: Logger | undefined;
+  #submitter: ExtrinsicSubmitter | undefined;
+  #nextRegistrationCheck = 0;
+  #registrationRetryMs = REGISTRATION_RECHECK_MS;
+  #lastProgressLog = 0;
+
+  constructor(options: PherryOptions) {
+    this.#options = options;
+    this.#logger = options.logger;
+    this.rpc = new NodeRpc(options.nodeUrl);
+    this.pruntime = new PRuntimeClient(options.pruntimeUrl, options.operatorToken);
+    this.source = new BlockSource(this.rpc);
+  }
+
+  /** One round: init if needed, relay one batch of blocks, drain egress, check registration. */
+  async round(): Promise<RoundReport> {
+    let info = await this.pruntime.info();
+    const genesisHash = await this.source.genesisHash();
+    if (!info.initialized) {
+      await this.#init();
+      info = await this.pruntime.info();
+    } else if (info.genesisHash !== genesisHash) {
+      throw new PherryError("PHERRY_GENESIS_MISMATCH", "the pRuntime follows another chain than this node", {
+        pruntime: info.genesisHash,
+        node: genesisHash,
+      });
+    }
+    const finalized = await this.source.finalizedNumber();
+    const { status, blocksRelayed } = await this.#relayBlocks(info, finalized);
+    const submitter = await this.#connectSubmitter();
+    const egress = await relayEgress(this.pruntime, submitter);
+    if (this.#options.register !== false) await this.#checkRegistration(info);
+    const report = {
+      finalized,
+      status,
+      blocksRelayed,
+      egressPending: egress.pending,
+      egressSubmitted: egress.submitted,
+    };
+    this.#logProgress(report);
+    return report;
+  }
+
+  /** Rounds until `signal` aborts; failures are logged and retried with exponential backoff. */
+  async run(signal?: AbortSignal): Promise<void> {
+    let backoff = BACKOFF_MIN_MS;
+    while (!signal?.aborted) {
+      try {
+        const report = await this.round();
+        backoff = BACKOFF_MIN_MS;
+        const idle = report.blocksRelayed === 0 && report.egressSubmitted === 0;
+        if (idle) await sleep(this.#options.pollIntervalMs ?? DEFAULT_POLL_MS, signal);
+      } catch (error) {
+        // A restarted node may run another runtime: read metadata and versions again.
+        this.#submitter = undefined;
+        this.#logFailure(error, backoff);
+        await sleep(backoff, signal);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  async #init(): Promise<void> {
+    const request = await this.source.initRequest(this.#options.operator.accountId);
+    await this.pruntime.post("init", initRequestCodec.enc(request));
+    this.#logger?.info({ genesis: await this.source.genesisHash() }, "initialized the pRuntime from genesis");
+  }
+
+  /**
+   * Finishes dispatching headers pRuntime already synced (after a restart between the two
+   * requests), or syncs and dispatches the next batch up to the finalized head. A batch ends at
+   * an authority-set change, as the light client requires, with that block's justification.
+   */
+  async #relayBlocks(info: PRuntimeInfo, finalized: number): Promise<{ status: SyncStatus; blocksRelayed: number }> {
+    const batch = Math.min(this.#options.batchSize ?? DEFAULT_BATCH, MAX_CHANGES_RANGE);
+    const synced = info.syncedHeight;
+    const dispatched = info.dispatchedHeight;
+    if (dispatched < synced) {
+      const blocks = await this.source.blocks(dispatched + 1, Math.min(synced, dispatched + batch));
+      return { status: await this.#dispatch(blocks), blocksRelayed: blocks.length };
+    }
+    if (synced >= finalized) {
+      return { status: { syncedHeight: synced, dispatchedHeight: dispatched }, blocksRelayed: 0 };
+    }
+    const fetched = await this.source.blocks(synced + 1, Math.min(finalized, synced + batch));
+    const change = fetched.findIndex((block) => scheduledChangeOf(block.header) !== undefined);
+    const blocks = change >= 0 ? fetched.slice(0, change + 1) : fetched;
+    const last = blocks.at(-1)!;
+    const justification = await this.source.justification(last.number);
+    await this.pruntime.post(
+      "sync-header",
+      syncHeaderRequestCodec.enc({ headers: blocks.map((block) => block.bytes), justification }),
+    );
+    return { status: await this.#dispatch(blocks), blocksRelayed: blocks.length };
+  }
+
+  async #dispatch(blocks: readonly SourceBlock[]): Promise<SyncStatus> {
+    const reply = await this.pruntime.post(
+      "dispatch-blocks",
+      dispatchBlocksRequestCodec.enc({ blocks: blocks.map(({ number, changes }) => ({ number, changes })) }),
+    );
+    return decodeOperatorBody(syncStatusCodec, reply, "dispatch-blocks reply");
+  }
+
+  async #connectSubmitter(): Promise<ExtrinsicSubmitter> {
+    this.#submitter ??= await ExtrinsicSubmitter.connect(this.rpc, this.#options.operator);
+    return this.#submitter;
+  }
+
+  async #checkRegistration(info: PRuntimeInfo): Promise<void> {
+    const now = this.#options.now?.() ?? Date.now();
+    if (now < this.#nextRegistrationCheck) return;
+    this.#nextRegistrationCheck = now + REGISTRATION_RECHECK_MS;
+    const submitter = await this.#connectSubmitter();
+    const maxAgeMs = this.#options.reregisterAfterMs ?? DEFAULT_REREGISTER_MS;
+    let check: Awaited<ReturnType<typeof ensureRegistered>>;
+    try {
+      check = await ensureRegistered(this.pruntime, submitter, fromHex(info.identityPublicKey), {
+        maxAgeMs,
+        nowMs: now,
+      });
+    } catch (error) {
+      if (!(error instanceof PherryError) || error.code !== "PHERRY_EXTRINSIC_REFUSED") throw error;
+      // The relay goes on; the refusal needs an operator (an allowlist entry, other evidence).
+      this.#nextRegistrationCheck = now + this.#registrationRetryMs;
+      this.#logFailure(error, this.#registrationRetryMs);
+      this.#registrationRetryMs = Math.min(this.#registrationRetryMs * 2, REGISTRATION_RETRY_MAX_MS);
+      return;
+    }
+    this.#registrationRetryMs = REGISTRATION_RECHECK_MS;
+    if (check.action === "submitted") {
+      this.#logger?.info(
+        { worker: info.identityPublicKey, reason: check.reason, extrinsic: check.hash },
+        check.reason === "unregistered"
+          ? "submitted the worker's registration"
+          : "refreshing the worker's registration",
+      );
+    }
+  }
+
+  #logProgress(report: RoundReport): void {
+    const now = Date.now();
+    if (now - this.#lastProgressLog < PROGRESS_LOG_MS && report.blocksRelayed === 0 && report.egressSubmitted === 0) {
+      return;
+    }
+    if (now - this.#lastProgressLog < PROGRESS_LOG_MS) return;
+    this.#lastProgressLog = now;
+    const behind = report.finalized - report.status.dispatchedHeight;
+    this.#logger?.info(
+      {
+        finalized: report.finalized,
+        dispatched: report.status.dispatchedHeight,
+        behind,
+        egressPending: report.egressPending,
+      },
+      `#${report.status.dispatchedHeight} of #${report.finalized}: ${behind} blocks behind, ${report.egressPending} messages pending`,
+    );
+  }
+
+  #logFailure(error: unknown, backoffMs: number): void {
+    const retry = `retrying in ${(backoffMs / 1000).toFixed(backoffMs < 1000 ? 2 : 0)} s`;
+    if (error instanceof PherryError) {
+      const level = isTransient(error) ? "warn" : "error";
+      this.#logger?.[level]({ code: error.code, details: error.details }, `${error.message}; ${retry}`);
+    } else {
+      this.#logger?.error({ err: error }, `unexpected failure; ${retry}`);
+    }
+  }
+}

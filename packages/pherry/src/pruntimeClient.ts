@@ -1,0 +1,81 @@
+import { PherryError } from "./pherryError.js";
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const SCALE = "application/octet-stream";
+
+/** The fields of pRuntime's public `/info` that pherry relies on. */
+export interface PRuntimeInfo {
+  readonly identityPublicKey: string;
+  readonly ecdhPublicKey: string;
+  readonly initialized: boolean;
+  readonly genesisHash: string | null;
+  readonly syncedHeight: number;
+  readonly dispatchedHeight: number;
+  readonly stateRoot: string | null;
+  readonly egressPending: number;
+}
+
+/**
+ * A pRuntime's API: public `/info`, and the operator endpoints, which take and return SCALE. The
+ * token, when the pRuntime requires one, goes in `Authorization: Bearer`.
+ */
+export class PRuntimeClient {
+  readonly url: string;
+
+  constructor(
+    url: string,
+    readonly token?: string,
+    readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {
+    this.url = url.replace(/\/+$/, "");
+  }
+
+  async info(): Promise<PRuntimeInfo> {
+    const bytes = await this.#request("GET", "/info");
+    return JSON.parse(new TextDecoder().decode(bytes)) as PRuntimeInfo;
+  }
+
+  get(path: string): Promise<Uint8Array> {
+    return this.#request("GET", `/operator/${path}`);
+  }
+
+  post(path: string, body?: Uint8Array): Promise<Uint8Array> {
+    return this.#request("POST", `/operator/${path}`, body);
+  }
+
+  async #request(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<Uint8Array> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = SCALE;
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    let bytes: Uint8Array;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (cause) {
+      throw new PherryError(
+        "PHERRY_PRUNTIME_UNREACHABLE",
+        `pRuntime at ${this.url} did not answer ${path}`,
+        { path },
+        { cause },
+      );
+    }
+    if (response.ok) return bytes;
+    let refusal: { code?: string; message?: string; details?: unknown } = {};
+    try {
+      refusal = JSON.parse(new TextDecoder().decode(bytes)) as typeof refusal;
+    } catch {
+      // Not pRuntime's typed JSON: report the status alone.
+    }
+    throw new PherryError(
+      "PHERRY_PRUNTIME_REFUSED",
+      `pRuntime refused ${path}: ${refusal.message ?? `HTTP ${response.status}`}`,
+      { path, status: response.status, code: refusal.code, details: refusal.details },
+    );
+  }
+}
