@@ -85,9 +85,21 @@ export function decodePckExtension(der: Uint8Array): PckExtension {
   };
 }
 
-/** The SGX extension of a PCK leaf certificate; DCAP_PCK_CERT_INVALID if it is missing or malformed. */
+/** Decoded extensions of (cached, immutable) certificates; failures are not kept. */
+const decoded = new WeakMap<Certificate, PckExtension>();
+
+/**
+ * The SGX extension of a PCK leaf certificate; DCAP_PCK_CERT_INVALID if it is missing or malformed.
+ * Kept with the certificate (which `parseCertificate` caches): the value is frozen and shared, and
+ * its byte arrays must not be changed or handed out.
+ */
 export function pckExtensionOf(certificate: Certificate): PckExtension {
+  const known = decoded.get(certificate);
+  if (known !== undefined) return known;
   const der = certificate.extensions.get(SGX_EXTENSION_OID);
   if (der === undefined) throw invalid("missing", { commonName: certificate.commonName });
-  return decodePckExtension(der);
+  const extension = Object.freeze(decodePckExtension(der));
+  Object.freeze(extension.tcbComponents);
+  decoded.set(certificate, extension);
+  return extension;
 }

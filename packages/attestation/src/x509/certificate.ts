@@ -10,6 +10,7 @@ import {
   type Name,
 } from "@peculiar/asn1-x509";
 import { equalBytes, toHex } from "@phala-ts/core";
+import { frozenMap, ParseCache } from "./parseCache.js";
 import type { MalformedError } from "./pem.js";
 
 const ID_AT_COMMON_NAME = "2.5.4.3";
@@ -70,12 +71,22 @@ function seconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
+const cache = new ParseCache<Certificate>();
+
 /**
  * Decodes a DER certificate. Only DER is accepted: the encoding must re-serialise to the same bytes
  * (which also rules out trailing data), the inner and outer signature algorithms must agree, and
  * critical extensions other than basicConstraints and keyUsage are refused.
+ *
+ * The result depends on the bytes only and is cached by them (see `ParseCache`): the same bytes give
+ * the same frozen object, shared by every caller, who must not change its byte arrays. Nothing about
+ * time is checked here. Input that does not parse is refused with `malformed`'s error every time.
  */
 export function parseCertificate(der: Uint8Array, malformed: MalformedError): Certificate {
+  return cache.parse(der, (input) => decodeCertificate(input, malformed));
+}
+
+function decodeCertificate(der: Uint8Array, malformed: MalformedError): Certificate {
   let asn: AsnCertificate;
   try {
     asn = AsnConvert.parse(der, AsnCertificate);
@@ -118,7 +129,7 @@ export function parseCertificate(der: Uint8Array, malformed: MalformedError): Ce
   } catch {
     throw malformed("certificate public key does not decode");
   }
-  return {
+  return Object.freeze({
     der: Uint8Array.from(der),
     tbs: bytes(asn.tbsCertificateRaw).slice(),
     signatureAlgorithm: asn.signatureAlgorithm.algorithm,
@@ -132,8 +143,8 @@ export function parseCertificate(der: Uint8Array, malformed: MalformedError): Ce
     publicKey,
     isCa,
     keyUsage,
-    extensions,
-  };
+    extensions: frozenMap(extensions),
+  });
 }
 
 /** True when the certificate's keyUsage, if present, allows `flag`. */

@@ -2,6 +2,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificateList } from "@peculiar/asn1-x509";
 import { equalBytes } from "@phala-ts/core";
 import { serialHex } from "./certificate.js";
+import { frozenSet, ParseCache } from "./parseCache.js";
 import type { MalformedError } from "./pem.js";
 
 /** What the verifiers need from an X.509 CRL, decoded by `@peculiar/asn1-x509`. */
@@ -23,11 +24,20 @@ function bytes(buffer: ArrayBuffer): Uint8Array {
   return new Uint8Array(buffer);
 }
 
+const cache = new ParseCache<Crl>();
+
 /**
  * Decodes a DER CRL. Only DER is accepted (it must re-serialise to the same bytes), the signature
  * algorithms must agree, and `nextUpdate` is required: a CRL without one cannot be judged fresh.
+ *
+ * Like `parseCertificate`, the result is cached by the bytes and frozen; whether the CRL is current
+ * at some time is for the verifier (`thisUpdate`, `nextUpdate` are only read here).
  */
 export function parseCrl(der: Uint8Array, malformed: MalformedError): Crl {
+  return cache.parse(der, (input) => decodeCrl(input, malformed));
+}
+
+function decodeCrl(der: Uint8Array, malformed: MalformedError): Crl {
   let asn: CertificateList;
   try {
     asn = AsnConvert.parse(der, CertificateList);
@@ -42,9 +52,8 @@ export function parseCrl(der: Uint8Array, malformed: MalformedError): Crl {
     throw malformed("CRL signature algorithms disagree");
   }
   if (tbs.nextUpdate === undefined) throw malformed("CRL has no nextUpdate");
-  const revoked = new Set<string>();
-  for (const entry of tbs.revokedCertificates ?? []) revoked.add(serialHex(entry.userCertificate));
-  return {
+  const revoked = (tbs.revokedCertificates ?? []).map((entry) => serialHex(entry.userCertificate));
+  return Object.freeze({
     der: Uint8Array.from(der),
     tbs: bytes(asn.tbsCertListRaw).slice(),
     signatureAlgorithm: asn.signatureAlgorithm.algorithm,
@@ -52,6 +61,6 @@ export function parseCrl(der: Uint8Array, malformed: MalformedError): Crl {
     issuer: bytes(AsnConvert.serialize(tbs.issuer)),
     thisUpdate: Math.floor(tbs.thisUpdate.getTime().getTime() / 1000),
     nextUpdate: Math.floor(tbs.nextUpdate.getTime().getTime() / 1000),
-    revoked,
-  };
+    revoked: frozenSet(revoked),
+  });
 }
