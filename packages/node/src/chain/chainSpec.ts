@@ -1,6 +1,8 @@
+import { X509Certificate } from "node:crypto";
 import { simQuotingPublicKey } from "@phala-ts/attestation";
 import { devAccounts, fromHex, keypairFromUri, PhalaError, ss58Decode, ss58Encode, toHex } from "@phala-ts/core";
 import { PHA } from "../pallets/balances.js";
+import { DEFAULT_ATTESTATION_POLICY } from "../pallets/registry.js";
 import type { GenesisConfig } from "./genesisState.js";
 
 /**
@@ -19,6 +21,26 @@ export interface ChainSpec {
     readonly allowSimulated: boolean;
     /** The Ed25519 keys whose simulated quotes the chain accepts (the sim platform's quoting key). */
     readonly simulatedQuotingKeys: readonly Uint8Array[];
+    /** Whether SGX DCAP evidence (quote and collateral) is accepted. Default true. */
+    readonly allowDcap: boolean;
+    /** Whether legacy IAS (EPID) reports are accepted. Default false: IAS ended in 2025. */
+    readonly allowIas: boolean;
+    /**
+     * The worst TCB confidence accepted for SGX evidence, 1 (UpToDate) to 5 (out of date); revoked
+     * TCBs never register. Default 5, as Phala: the level is recorded on the worker.
+     */
+    readonly maxConfidenceLevel: number;
+    /** Intel advisory IDs tolerated for confidence 3 (`INTEL-SA-00615`). Default none. */
+    readonly advisoryAllowlist: readonly string[];
+    /** The oldest DCAP collateral accepted (now minus its TCB info / QE identity issue date). Default 30 days. */
+    readonly dcapMaxCollateralAgeSecs: number;
+    /** The oldest IAS report accepted (now minus its timestamp). Default 7200 s. */
+    readonly iasMaxReportAgeSecs: number;
+    /**
+     * DER of a root CA trusted instead of Intel's SGX Root CA, for test networks with a private
+     * PKI; absent (the default) means Intel's pinned root. A Live chain may not set it.
+     */
+    readonly trustedSgxRootCa?: Uint8Array | undefined;
   };
   readonly genesis: {
     readonly balances: readonly (readonly [accountId: Uint8Array, free: bigint])[];
@@ -34,6 +56,16 @@ export class ChainSpecError extends PhalaError<"CHAIN_SPEC_INVALID"> {
 
 const PHALA_PROPERTIES = { ss58Format: 30, tokenSymbol: "PHA", tokenDecimals: 12 } as const;
 
+/** The attestation fields a spec may leave out, and their values then (the registry's defaults). */
+const ATTESTATION_DEFAULTS = {
+  allowDcap: DEFAULT_ATTESTATION_POLICY.allowDcap,
+  allowIas: DEFAULT_ATTESTATION_POLICY.allowIas,
+  maxConfidenceLevel: DEFAULT_ATTESTATION_POLICY.maxConfidenceLevel,
+  advisoryAllowlist: DEFAULT_ATTESTATION_POLICY.advisoryAllowlist,
+  dcapMaxCollateralAgeSecs: Number(DEFAULT_ATTESTATION_POLICY.dcapMaxCollateralAgeSecs),
+  iasMaxReportAgeSecs: Number(DEFAULT_ATTESTATION_POLICY.iasMaxReportAgeSecs),
+} as const;
+
 function testnet(name: string, id: string, chainType: ChainSpec["chainType"], validators: string[]): ChainSpec {
   const sr = devAccounts("sr25519");
   return {
@@ -42,7 +74,7 @@ function testnet(name: string, id: string, chainType: ChainSpec["chainType"], va
     chainType,
     properties: PHALA_PROPERTIES,
     blockTimeMs: 1000,
-    attestation: { allowSimulated: true, simulatedQuotingKeys: [simQuotingPublicKey()] },
+    attestation: { ...ATTESTATION_DEFAULTS, allowSimulated: true, simulatedQuotingKeys: [simQuotingPublicKey()] },
     genesis: {
       balances: Object.values(sr).map((k) => [k.accountId, 1_000_000n * PHA] as const),
       authorities: validators.map((uri) => [keypairFromUri(uri, "ed25519").publicKey, 1n] as const),
@@ -65,6 +97,13 @@ export function genesisConfig(spec: ChainSpec): GenesisConfig {
       policy: {
         allowSimulated: spec.attestation.allowSimulated,
         simulatedQuotingKeys: [...spec.attestation.simulatedQuotingKeys],
+        allowDcap: spec.attestation.allowDcap,
+        allowIas: spec.attestation.allowIas,
+        maxConfidenceLevel: spec.attestation.maxConfidenceLevel,
+        advisoryAllowlist: [...spec.attestation.advisoryAllowlist],
+        dcapMaxCollateralAgeSecs: BigInt(spec.attestation.dcapMaxCollateralAgeSecs),
+        iasMaxReportAgeSecs: BigInt(spec.attestation.iasMaxReportAgeSecs),
+        trustedSgxRootCa: spec.attestation.trustedSgxRootCa,
       },
       allowList: [],
     },
@@ -83,6 +122,15 @@ export function specToJson(spec: ChainSpec): unknown {
     attestation: {
       allowSimulated: spec.attestation.allowSimulated,
       simulatedQuotingKeys: spec.attestation.simulatedQuotingKeys.map(toHex),
+      allowDcap: spec.attestation.allowDcap,
+      allowIas: spec.attestation.allowIas,
+      maxConfidenceLevel: spec.attestation.maxConfidenceLevel,
+      advisoryAllowlist: [...spec.attestation.advisoryAllowlist],
+      dcapMaxCollateralAgeSecs: spec.attestation.dcapMaxCollateralAgeSecs,
+      iasMaxReportAgeSecs: spec.attestation.iasMaxReportAgeSecs,
+      ...(spec.attestation.trustedSgxRootCa === undefined
+        ? {}
+        : { trustedSgxRootCa: toHex(spec.attestation.trustedSgxRootCa) }),
     },
     genesis: {
       balances: spec.genesis.balances.map(([who, free]) => [ss58Encode(who, prefix), free.toString()]),
@@ -136,6 +184,90 @@ function ed25519Key(value: unknown, what: string): Uint8Array {
   return key;
 }
 
+/** `field` of `object`, or `fallback` when absent (specs written before the field existed). */
+function optional<T>(object: Record<string, unknown>, field: string, fallback: T, parse: (value: unknown) => T): T {
+  const value = object[field];
+  return value === undefined || value === null ? fallback : parse(value);
+}
+
+function boolean(value: unknown, what: string): boolean {
+  if (typeof value !== "boolean") fail(`${what} must be a boolean`);
+  return value;
+}
+
+/** Intel's advisory IDs: `INTEL-SA-00615`, `INTEL-DOC-00001`. */
+const ADVISORY_ID = /^INTEL-[A-Z]+-[0-9]{5}$/;
+
+/** A DER X.509 certificate, in hex: the root a test network trusts instead of Intel's. */
+function rootCertificate(value: unknown, what: string): Uint8Array {
+  let der: Uint8Array;
+  try {
+    der = fromHex(text(value, what));
+  } catch {
+    fail(`${what} must be 0x-hex`);
+  }
+  try {
+    const certificate = new X509Certificate(der);
+    if (!certificate.ca) fail(`${what} must be a CA certificate`);
+  } catch (cause) {
+    if (cause instanceof ChainSpecError) throw cause;
+    fail(`${what} is not a DER X.509 certificate`, { reason: (cause as Error).message });
+  }
+  return der;
+}
+
+function parseAttestation(
+  attestation: Record<string, unknown>,
+  chainType: ChainSpec["chainType"],
+): ChainSpec["attestation"] {
+  const allowSimulated = boolean(attestation["allowSimulated"], "attestation.allowSimulated");
+  if (chainType === "Live" && allowSimulated) fail("a Live chain may not allow simulated attestation");
+  const simulatedQuotingKeys = list(attestation["simulatedQuotingKeys"], "attestation.simulatedQuotingKeys").map(
+    (key, i) => ed25519Key(key, `attestation.simulatedQuotingKeys[${i}]`),
+  );
+  const defaults = ATTESTATION_DEFAULTS;
+  const maxConfidenceLevel = optional(attestation, "maxConfidenceLevel", defaults.maxConfidenceLevel, (value) => {
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 5) {
+      fail("attestation.maxConfidenceLevel must be an integer from 1 (UpToDate only) to 5");
+    }
+    return value as number;
+  });
+  const advisoryAllowlist = optional(attestation, "advisoryAllowlist", defaults.advisoryAllowlist, (value) =>
+    list(value, "attestation.advisoryAllowlist").map((id, i) => {
+      if (typeof id !== "string" || !ADVISORY_ID.test(id)) {
+        fail(`attestation.advisoryAllowlist[${i}] must be an Intel advisory ID such as INTEL-SA-00615`, { id });
+      }
+      return id;
+    }),
+  );
+  const trustedSgxRootCa = optional<Uint8Array | undefined>(attestation, "trustedSgxRootCa", undefined, (value) =>
+    rootCertificate(value, "attestation.trustedSgxRootCa"),
+  );
+  if (chainType === "Live" && trustedSgxRootCa !== undefined) {
+    fail("a Live chain trusts Intel's SGX Root CA only: attestation.trustedSgxRootCa is for test networks");
+  }
+  return {
+    allowSimulated,
+    simulatedQuotingKeys,
+    allowDcap: optional(attestation, "allowDcap", defaults.allowDcap, (value) =>
+      boolean(value, "attestation.allowDcap"),
+    ),
+    allowIas: optional(attestation, "allowIas", defaults.allowIas, (value) => boolean(value, "attestation.allowIas")),
+    maxConfidenceLevel,
+    advisoryAllowlist,
+    dcapMaxCollateralAgeSecs: optional(
+      attestation,
+      "dcapMaxCollateralAgeSecs",
+      defaults.dcapMaxCollateralAgeSecs,
+      (v) => positiveInteger(v, "attestation.dcapMaxCollateralAgeSecs"),
+    ),
+    iasMaxReportAgeSecs: optional(attestation, "iasMaxReportAgeSecs", defaults.iasMaxReportAgeSecs, (v) =>
+      positiveInteger(v, "attestation.iasMaxReportAgeSecs"),
+    ),
+    ...(trustedSgxRootCa === undefined ? {} : { trustedSgxRootCa }),
+  };
+}
+
 /** Parses and checks a chain spec's JSON form; any defect is a CHAIN_SPEC_INVALID with its path. */
 export function specFromJson(json: unknown): ChainSpec {
   const root = record(json, "the chain spec");
@@ -149,12 +281,7 @@ export function specFromJson(json: unknown): ChainSpec {
   if (chainType !== "Development" && chainType !== "Local" && chainType !== "Live") {
     fail("chainType must be Development, Local or Live");
   }
-  const attestation = record(root["attestation"], "attestation");
-  if (typeof attestation["allowSimulated"] !== "boolean") fail("attestation.allowSimulated must be a boolean");
-  if (chainType === "Live" && attestation["allowSimulated"]) fail("a Live chain may not allow simulated attestation");
-  const simulatedQuotingKeys = list(attestation["simulatedQuotingKeys"], "attestation.simulatedQuotingKeys").map(
-    (key, i) => ed25519Key(key, `attestation.simulatedQuotingKeys[${i}]`),
-  );
+  const attestation = parseAttestation(record(root["attestation"], "attestation"), chainType);
   const genesis = record(root["genesis"], "genesis");
   const balances = list(genesis["balances"], "genesis.balances").map((entry, i) => {
     const [who, free] = list(entry, `genesis.balances[${i}]`);
@@ -182,7 +309,7 @@ export function specFromJson(json: unknown): ChainSpec {
       tokenDecimals: positiveInteger(properties["tokenDecimals"], "properties.tokenDecimals"),
     },
     blockTimeMs: positiveInteger(root["blockTimeMs"], "blockTimeMs"),
-    attestation: { allowSimulated: attestation["allowSimulated"] as boolean, simulatedQuotingKeys },
+    attestation,
     genesis: { balances, authorities, sudo },
   };
 }

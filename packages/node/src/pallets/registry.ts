@@ -1,4 +1,13 @@
-import { type Attestation, decodeAttestation, verifySimulatedQuote } from "@phala-ts/attestation";
+import {
+  type Attestation,
+  decodeAttestation,
+  parseCollateral,
+  parseQeIdentity,
+  parseTcbInfo,
+  type VerifiedEvidence as VerifiedSgxEvidence,
+  verifyEvidence as verifySgxEvidence,
+  verifySimulatedQuote,
+} from "@phala-ts/attestation";
 import {
   encodeRuntimeInfo,
   equalBytes,
@@ -9,11 +18,11 @@ import {
 } from "@phala-ts/core";
 import { Struct, u8, Variant } from "@polkadot-api/substrate-bindings";
 import type { ExecutionContext } from "../runtime/context.js";
-import { PalletErrors } from "../runtime/dispatchError.js";
+import { type DispatchError, PalletErrors } from "../runtime/dispatchError.js";
 import { bindStorage, call, definePallet } from "../runtime/pallet.js";
 import { AccountId32, type TypeOf, t } from "../runtime/scaleType.js";
 import { storageMap, storageValue } from "../runtime/storageItem.js";
-import { DB_READ, DB_WRITE, weight } from "../runtime/weight.js";
+import { DB_READ, DB_WRITE, type Weight, weight } from "../runtime/weight.js";
 import { pushPalletMessage } from "./mq.js";
 import { PALLET_INDEX } from "./palletIndices.js";
 import { systemStorage } from "./system.js";
@@ -56,10 +65,61 @@ const WorkerInfoType = t.struct(["phala_pallets", "registry", "WorkerInfo"], {
 export type WorkerInfo = TypeOf<typeof WorkerInfoType>;
 
 const AttestationPolicyType = t.struct(["phala_pallets", "registry", "AttestationPolicy"], {
+  /** Whether simulated quotes count (development chains only); they get confidence 5. */
   allowSimulated: t.bool,
+  /** Whose simulated quotes count: the sim platform's quoting keys. */
   simulatedQuotingKeys: t.vec(t.fixed(32)),
+  /** Whether SGX DCAP quotes (with their collateral in the evidence) count. */
+  allowDcap: t.bool,
+  /** Whether legacy IAS (EPID) reports count: IAS reached end of life in 2025. */
+  allowIas: t.bool,
+  /**
+   * The highest (worst) confidence level accepted for SGX evidence, 1 to 5: 1 UpToDate,
+   * 2 SWHardeningNeeded, 3 configuration needed with every advisory in `advisoryAllowlist`, 4 the
+   * same with others, 5 out of date. Revoked TCBs are always refused. Simulated evidence is
+   * governed by `allowSimulated` alone.
+   */
+  maxConfidenceLevel: t.u8,
+  /** Intel advisory IDs (`INTEL-SA-00615`) tolerated for confidence 3. */
+  advisoryAllowlist: t.vec(t.str),
+  /**
+   * DCAP: the oldest collateral accepted, in seconds. A DCAP quote carries no time, so its age is
+   * its collateral's: `now - min(tcbInfo.issueDate, qeIdentity.issueDate)`, on top of the
+   * verifier's own check that `now` is before both `nextUpdate`s.
+   */
+  dcapMaxCollateralAgeSecs: t.u64,
+  /** IAS: the oldest report accepted, `now - report.timestamp`, in seconds. */
+  iasMaxReportAgeSecs: t.u64,
+  /**
+   * DER of the root CA that DCAP collateral and PCK chains must chain to instead of Intel's pinned
+   * SGX Root CA: for test networks with a private PKI only (a Live chain spec refuses it).
+   */
+  trustedSgxRootCa: t.option(t.bytes),
 });
 export type AttestationPolicy = TypeOf<typeof AttestationPolicyType>;
+
+/** Intel's TCB info and QE identity are valid for 30 days from their issue date. */
+export const DCAP_DEFAULT_MAX_COLLATERAL_AGE_SECS = 30n * 24n * 3600n;
+/** Phala's registry accepted IAS reports for two hours. */
+export const IAS_DEFAULT_MAX_REPORT_AGE_SECS = 7200n;
+
+/**
+ * The policy of a chain whose genesis says nothing more: no simulated evidence; DCAP at any
+ * confidence Intel does not revoke (as Phala's registry: the confidence is recorded on the worker
+ * and sent to pRuntimes, so whoever needs more can demand it); no IAS, whose service has ended;
+ * collateral within Intel's own 30-day window; IAS reports within two hours; Intel's root.
+ */
+export const DEFAULT_ATTESTATION_POLICY: AttestationPolicy = {
+  allowSimulated: false,
+  simulatedQuotingKeys: [],
+  allowDcap: true,
+  allowIas: false,
+  maxConfidenceLevel: 5,
+  advisoryAllowlist: [],
+  dcapMaxCollateralAgeSecs: DCAP_DEFAULT_MAX_COLLATERAL_AGE_SECS,
+  iasMaxReportAgeSecs: IAS_DEFAULT_MAX_REPORT_AGE_SECS,
+  trustedSgxRootCa: undefined,
+};
 
 const storage = bindStorage("PhalaRegistry", {
   Workers: storageMap("Twox64Concat", WorkerPublicKey, WorkerInfoType, {
@@ -70,8 +130,8 @@ const storage = bindStorage("PhalaRegistry", {
     docs: "The pRuntime measurements (MRENCLAVE, or the simulated bundle hash) workers may run.",
   }),
   AttestationPolicy: storageValue(AttestationPolicyType, {
-    default: { allowSimulated: false, simulatedQuotingKeys: [] },
-    docs: "Which evidence the chain accepts: whether simulated quotes count, and whose.",
+    default: DEFAULT_ATTESTATION_POLICY,
+    docs: "Which evidence the chain accepts: kinds, TCB confidence, advisories, evidence age and trust roots.",
   }),
 });
 
@@ -86,7 +146,18 @@ const errors = new PalletErrors("PhalaRegistry", PALLET_INDEX.PhalaRegistry, [
   "GenesisMismatch",
   "MeasurementAlreadyAllowed",
   "MeasurementNotFound",
+  // Appended, so that the indices above keep their meaning.
+  "DcapAttestationNotAllowed",
+  "IasAttestationNotAllowed",
+  "CollateralMissing",
+  "AttestationExpired",
+  "AttestationNotYetValid",
+  "AttestationTooOld",
+  "AttestationRevoked",
+  "TcbStatusNotAllowed",
+  "AttestationTooLarge",
 ]);
+type RegistryError = (typeof errors.names)[number];
 
 const events = t.variant(["phala_pallets", "registry", "Event"], {
   WorkerAdded: [0, { pubkey: WorkerPublicKey, attestationProvider: AttestationProvider, confidenceLevel: t.u8 }],
@@ -111,32 +182,165 @@ interface VerifiedEvidence {
   readonly confidenceLevel: number;
 }
 
-function verifyEvidence(attestation: Attestation, policy: AttestationPolicy): VerifiedEvidence {
+/** The largest evidence `register_worker` takes: a DCAP quote and its collateral are about 19 KiB. */
+export const MAX_ATTESTATION_BYTES = 64 * 1024;
+
+/**
+ * What each attestation failure means to an operator. Codes not listed (bad signatures, broken
+ * chains, malformed quotes or collateral, an untrusted root) are InvalidAttestation; every refusal
+ * keeps the verifier's code in the DispatchError's details (`attestationError`).
+ */
+const ATTESTATION_FAILURES: Readonly<Record<string, RegistryError>> = {
+  DCAP_COLLATERAL_MISSING: "CollateralMissing",
+  DCAP_COLLATERAL_EXPIRED: "AttestationExpired",
+  DCAP_CERT_EXPIRED: "AttestationExpired",
+  IAS_CERT_EXPIRED: "AttestationExpired",
+  DCAP_COLLATERAL_NOT_YET_VALID: "AttestationNotYetValid",
+  DCAP_CERT_NOT_YET_VALID: "AttestationNotYetValid",
+  IAS_CERT_NOT_YET_VALID: "AttestationNotYetValid",
+  IAS_REPORT_STALE: "AttestationTooOld",
+  DCAP_PCK_REVOKED: "AttestationRevoked",
+  DCAP_CERT_REVOKED: "AttestationRevoked",
+  IAS_CERT_REVOKED: "AttestationRevoked",
+  IAS_REVOKED: "AttestationRevoked",
+  DCAP_TCB_REVOKED: "TcbStatusNotAllowed",
+  DCAP_TCB_NO_MATCH: "TcbStatusNotAllowed",
+  ATTESTATION_KIND_MISMATCH: "UnsupportedAttestation",
+  DCAP_QUOTE_UNSUPPORTED: "UnsupportedAttestation",
+};
+
+/**
+ * The pallet error for a failure of the attestation verifier. Matched by `code`, not `instanceof`
+ * (a second copy of the package would defeat it); an error without a code (a verifier bug) is still
+ * InvalidAttestation, so that crafted evidence can fail a call but never the block.
+ */
+function attestationFailure(cause: unknown): DispatchError {
+  const { code, message, details } = (cause ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
+  if (typeof code !== "string") {
+    return errors.error("InvalidAttestation", { reason: String(message ?? cause) }, cause);
+  }
+  return errors.error(
+    ATTESTATION_FAILURES[code] ?? "InvalidAttestation",
+    {
+      attestationError: code,
+      reason: String(message),
+      ...(typeof details === "object" ? { attestation: details } : {}),
+    },
+    cause,
+  );
+}
+
+/**
+ * DCAP: the age of the evidence is the age of its collateral (the quote itself carries no time):
+ * seconds since the older of the TCB info's and the QE identity's issue dates. Called after the
+ * verifier checked their signatures, so the dates are Intel's (or the trusted root's).
+ */
+function dcapCollateralIssued(collateral: Uint8Array): number {
+  const parsed = parseCollateral(collateral);
+  return Math.min(parseTcbInfo(parsed.tcbInfo).issueDate, parseQeIdentity(parsed.qeIdentity).issueDate);
+}
+
+/** A u64 policy duration as the verifier's seconds (a safe integer; larger means "no limit"). */
+function seconds(value: bigint): number {
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+}
+
+/** SGX evidence (DCAP or IAS) verified at `now` (unix seconds) and held to the chain's policy. */
+function verifySgx(
+  attestation: Extract<Attestation, { type: "SgxDcap" | "SgxIas" }>,
+  bytes: Uint8Array,
+  policy: AttestationPolicy,
+  now: number,
+): VerifiedEvidence {
+  let verified: VerifiedSgxEvidence;
+  try {
+    verified = verifySgxEvidence(bytes, {
+      now,
+      kind: attestation.type === "SgxDcap" ? "sgx-dcap" : "ias",
+      advisoryAllowlist: policy.advisoryAllowlist,
+      iasMaxAgeSeconds: seconds(policy.iasMaxReportAgeSecs),
+      // Part of the chain's state, like the rest of the policy: every node judges the same evidence
+      // against the same root. Absent, the verifier uses Intel's pinned SGX Root CA.
+      trustedSgxRootCa: policy.trustedSgxRootCa,
+    });
+  } catch (cause) {
+    throw attestationFailure(cause);
+  }
+  // The verifier refuses a kind other than the one asked for (ATTESTATION_KIND_MISMATCH): a TDX
+  // quote never gets here. This only narrows the type.
+  if (verified.kind === "tdx") throw errors.error("UnsupportedAttestation", { kind: "tdx" });
+  if (attestation.type === "SgxDcap") {
+    // The verifier found the collateral (it would have refused otherwise) and checked its dates.
+    let issued: number;
+    try {
+      issued = dcapCollateralIssued(attestation.value.collateral as Uint8Array);
+    } catch (cause) {
+      throw attestationFailure(cause);
+    }
+    const maxAge = seconds(policy.dcapMaxCollateralAgeSecs);
+    if (now - issued > maxAge) {
+      throw errors.error("AttestationTooOld", { kind: "sgx-dcap", collateralIssued: issued, now, maxAge });
+    }
+  }
+  if (verified.confidence > policy.maxConfidenceLevel) {
+    throw errors.error("TcbStatusNotAllowed", {
+      tcbStatus: verified.tcbStatus,
+      advisoryIds: verified.advisoryIds,
+      confidenceLevel: verified.confidence,
+      maxConfidenceLevel: policy.maxConfidenceLevel,
+    });
+  }
+  return {
+    provider: { type: attestation.type, value: undefined },
+    measurement: verified.measurement.mrEnclave,
+    reportData: verified.reportData,
+    debug: verified.debug,
+    confidenceLevel: verified.confidence,
+  };
+}
+
+function verifyEvidence(
+  attestation: Attestation,
+  bytes: Uint8Array,
+  policy: AttestationPolicy,
+  now: number,
+): VerifiedEvidence {
   switch (attestation.type) {
     case "Simulated": {
       if (!policy.allowSimulated) throw errors.error("SimulatedAttestationNotAllowed");
       let quote: ReturnType<typeof verifySimulatedQuote>;
       try {
         quote = verifySimulatedQuote(attestation.value, policy.simulatedQuotingKeys);
-      } catch {
-        throw errors.error("InvalidAttestation");
+      } catch (cause) {
+        throw attestationFailure(cause);
       }
       // A simulated enclave proves nothing about its platform: the lowest confidence that registers.
       return { provider: { type: "Simulated", value: undefined }, ...quote, confidenceLevel: 5 };
     }
+    case "SgxDcap":
+      if (!policy.allowDcap) throw errors.error("DcapAttestationNotAllowed");
+      return verifySgx(attestation, bytes, policy, now);
+    case "SgxIas":
+      if (!policy.allowIas) throw errors.error("IasAttestationNotAllowed");
+      return verifySgx(attestation, bytes, policy, now);
     default:
       throw errors.error("UnsupportedAttestation");
   }
 }
 
 function register(exec: ExecutionContext, info: RuntimeInfo, attestationBytes: Uint8Array): void {
+  if (attestationBytes.length > MAX_ATTESTATION_BYTES) {
+    throw errors.error("AttestationTooLarge", { length: attestationBytes.length, max: MAX_ATTESTATION_BYTES });
+  }
   let attestation: Attestation;
   try {
     attestation = decodeAttestation(attestationBytes);
-  } catch {
-    throw errors.error("InvalidAttestation");
+  } catch (cause) {
+    throw attestationFailure(cause);
   }
-  const evidence = verifyEvidence(attestation, storage.AttestationPolicy.get(exec.state));
+  // Evidence is judged at the block's time (Timestamp.Now is in milliseconds), never the clock's.
+  const now = Number(timestampStorage.Now.get(exec.state) / 1000n);
+  const evidence = verifyEvidence(attestation, attestationBytes, storage.AttestationPolicy.get(exec.state), now);
   if (evidence.debug) throw errors.error("DebugEnclaveNotAllowed");
   if (!storage.PRuntimeAllowList.get(exec.state).some((m) => equalBytes(m, evidence.measurement))) {
     throw errors.error("MeasurementNotAllowed");
@@ -181,13 +385,40 @@ function register(exec: ExecutionContext, info: RuntimeInfo, attestationBytes: U
 }
 
 export interface RegistryGenesis {
-  readonly policy: AttestationPolicy;
+  /** The attestation policy; fields left out take DEFAULT_ATTESTATION_POLICY's values. */
+  readonly policy: Partial<AttestationPolicy>;
   readonly allowList: readonly Uint8Array[];
+}
+
+/** Registering with simulated evidence (a signature check) or evidence that fails before verification. */
+const REGISTER_BASE_REF_TIME = DB_READ.refTime * 5n + DB_WRITE.refTime * 3n + 200_000_000n;
+/**
+ * Verifying SGX evidence: DCAP checks about ten ECDSA signatures, two CRLs and three certificate
+ * chains; the real DCAP vector (19 KiB) takes 15 to 20 ms on a development machine, so 60 ms
+ * leaves a threefold margin. IAS (one RSA signature, one chain) costs less and is charged the same.
+ */
+const SGX_VERIFY_REF_TIME = 60_000_000_000n;
+/** Decoding, JSON, PEM and DER parsing and hashing grow with the evidence: 1 µs a byte. */
+const EVIDENCE_BYTE_REF_TIME = 1_000_000n;
+
+/**
+ * The weight of `register_worker` for evidence of this length, before it is decoded: the first
+ * byte is the `Attestation` variant (0 = Simulated). Evidence above MAX_ATTESTATION_BYTES is
+ * refused before any work, so the weight stops growing there: at most about 127 ms of ref time,
+ * under a quarter of the chain's 1 s block time, so that a block holds several registrations.
+ */
+export function registerWorkerWeight(attestation: Uint8Array): Weight {
+  const length = BigInt(Math.min(attestation.length, MAX_ATTESTATION_BYTES));
+  const verify = attestation[0] === 0 ? 0n : SGX_VERIFY_REF_TIME;
+  return weight(REGISTER_BASE_REF_TIME + verify + length * EVIDENCE_BYTE_REF_TIME);
 }
 
 /**
  * Workers and what they must prove: an attestation over their registration info, by an allowed
- * pRuntime build, on this chain.
+ * pRuntime build, on this chain. Evidence is simulated (development chains), SGX DCAP (the quote
+ * with its collateral) or legacy IAS, verified at the block's timestamp and held to the chain's
+ * AttestationPolicy (kinds, worst confidence level, advisories, age, trust root); debug enclaves
+ * never register. Re-registration refreshes the record.
  */
 export const registry = definePallet({
   name: "PhalaRegistry",
@@ -196,13 +427,20 @@ export const registry = definePallet({
   storage,
   events,
   errors,
+  constants: {
+    MaxAttestationBytes: {
+      type: t.u32,
+      value: MAX_ATTESTATION_BYTES,
+      docs: "The largest evidence register_worker takes.",
+    },
+  },
   calls: {
     registerWorker: call({
       index: 0,
       args: { pruntimeInfo: RuntimeInfoType, attestation: t.bytes },
       origin: "signed",
-      weight: weight(DB_READ.refTime * 4n + DB_WRITE.refTime * 2n + 200_000_000n),
-      docs: "Register (or refresh) a worker: anyone may submit; the evidence decides.",
+      weight: ({ attestation }) => registerWorkerWeight(attestation),
+      docs: "Register (or refresh) a worker: anyone may submit; the evidence and the attestation policy decide.",
       execute({ exec }, { pruntimeInfo, attestation }) {
         register(exec, pruntimeInfo, attestation);
       },
@@ -237,7 +475,8 @@ export const registry = definePallet({
   },
   genesis(state, config) {
     const { policy, allowList } = config as RegistryGenesis;
-    storage.AttestationPolicy.set(state, policy);
+    const given = Object.entries(policy).filter(([, value]) => value !== undefined);
+    storage.AttestationPolicy.set(state, { ...DEFAULT_ATTESTATION_POLICY, ...Object.fromEntries(given) });
     storage.PRuntimeAllowList.set(state, [...allowList]);
   },
 });

@@ -49,6 +49,8 @@ export type ArithmeticErrorName = TypeOf<typeof arithmeticError>["type"];
 /**
  * A call failed: its storage changes and events are rolled back, its fee is still charged, and
  * `System.ExtrinsicFailed` carries `error`. `name` is the pallet error's name for Module errors.
+ * `details` may say more than the on-chain error can (e.g. the attestation verifier's error code);
+ * they are for logs and callers of the runtime, never part of the chain's state.
  */
 export class DispatchError extends PhalaError<"DISPATCH_FAILED"> {
   override readonly name = "DispatchError";
@@ -56,8 +58,10 @@ export class DispatchError extends PhalaError<"DISPATCH_FAILED"> {
   constructor(
     readonly error: DispatchErrorValue,
     readonly label: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
   ) {
-    super("DISPATCH_FAILED", `dispatch failed: ${label}`, { error: label });
+    super("DISPATCH_FAILED", `dispatch failed: ${label}`, { ...details, error: label }, options);
   }
 
   static badOrigin(): DispatchError {
@@ -85,12 +89,15 @@ export class PalletErrors<N extends string> {
     readonly names: readonly N[],
   ) {}
 
-  error(name: N): DispatchError {
+  /** The error `name`; `details` and `cause` travel with the thrown error only (see DispatchError). */
+  error(name: N, details: Record<string, unknown> = {}, cause?: unknown): DispatchError {
     const index = this.names.indexOf(name);
     const error = Uint8Array.of(index, 0, 0, 0);
     return new DispatchError(
       { type: "Module", value: { index: this.palletIndex, error } },
       `${this.palletName}.${name}`,
+      details,
+      cause === undefined ? undefined : { cause },
     );
   }
 }
