@@ -125,7 +125,11 @@ describe("phala node, end to end on loopback", () => {
     const nextSequence = () => rpc.call<number>("pha_getMqNextSequence", [toHex(encodeMessageOrigin(sender))]);
 
     expect(await sync(signMessage(worker, message, 0n))).toBeUndefined();
-    await until(async () => ((await nextSequence()) === 1 ? true : undefined), 10_000, "the message to be taken");
+    // The next sequence counts the pool, so wait for the pool to be empty too: the chain took it.
+    const taken = async () =>
+      (await nextSequence()) === 1 && (await rpc.call<string[]>("author_pendingExtrinsics")).length === 0;
+    expect(await nextSequence()).toBe(1);
+    await until(async () => ((await taken()) ? true : undefined), 10_000, "the message to be taken");
     const issuance = await totalIssuance(rpc);
     const refused: [string, SignedMessage, unknown][] = [
       ["repeated", signMessage(worker, message, 0n), "Stale"],

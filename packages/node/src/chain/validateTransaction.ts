@@ -12,6 +12,7 @@ import { EXISTENTIAL_DEPOSIT } from "../pallets/balances.js";
 import { type createMq, expectedSequence } from "../pallets/mq.js";
 import { systemStorage } from "../pallets/system.js";
 import { computeFee, totalFee } from "../pallets/transactionPayment.js";
+import { StateOverlay } from "../runtime/overlay.js";
 import type { Runtime } from "../runtime/runtime.js";
 import type { ValidTransaction } from "../txpool/types.js";
 import { type ChainContext, checkExtrinsic } from "./checkExtrinsic.js";
@@ -41,11 +42,15 @@ export const mqTag = (sender: MessageOrigin, sequence: bigint) =>
 export function validateTransaction(
   runtime: Runtime,
   chain: ChainContext,
-  best: { readonly number: number; readonly state: Trie },
+  best: { readonly number: number; readonly hash: Uint8Array; readonly state: Trie },
   bytes: Uint8Array,
 ): ValidTransaction {
   const blockNumber = best.number + 1;
-  const xt = checkExtrinsic(runtime, chain, best.state, blockNumber, bytes);
+  // As Substrate validates in an initialized next block: the best block's hash is known there,
+  // so a transaction born at the best block (what wallets sign against) is not "ancient".
+  const next = new StateOverlay(best.state);
+  systemStorage.BlockHash.set(next, best.number, best.hash);
+  const xt = checkExtrinsic(runtime, chain, next, blockNumber, bytes);
   if (xt.signed === undefined) throw new TransactionInvalidError("MandatoryValidation");
   const { signer, extra } = xt.signed;
   const account = systemStorage.Account.get(best.state, signer);

@@ -47,7 +47,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   );
   const pool = new TxPool({
     validate: (bytes, source) => {
-      const best = { number: chain.best.number, state: chain.bestState };
+      const best = { number: chain.best.number, hash: chain.best.hash, state: chain.bestState };
       const validity = validateTransaction(runtime, chain.chain, best, bytes);
       // A message-queue message may wait for its predecessor only if that one is already pending:
       // a skipped sequence is refused outright rather than parked.
