@@ -76,7 +76,7 @@ Examples:
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
       process.once("SIGTERM", () => stop.abort());
-      logger.info({ node: pherry.rpc.url, pruntime: pherry.pruntime.url }, "pherry started");
+      logger.info({ node: pherry.rpc.url, pruntime: pherry.pruntime.url }, "ready");
       await pherry.run(stop.signal);
       logger.info("pherry stopped");
     });
