@@ -49,6 +49,7 @@ describe("chain specs", () => {
         advisoryAllowlist: [],
         dcapMaxCollateralAgeSecs: 30 * 86_400,
         iasMaxReportAgeSecs: 7200,
+        pruntimeAllowList: [],
       });
     }
   });
@@ -71,6 +72,7 @@ describe("chain specs", () => {
       advisoryAllowlist: ["INTEL-SA-00615", "INTEL-DOC-00001"],
       dcapMaxCollateralAgeSecs: 86_400,
       iasMaxReportAgeSecs: 600,
+      pruntimeAllowList: [toHex(new Uint8Array(32).fill(0x4d))],
     }));
     const spec = specFromJson(json);
     expect(specToJson(spec)).toEqual(json);
@@ -86,7 +88,7 @@ describe("chain specs", () => {
         iasMaxReportAgeSecs: 600n,
         trustedSgxRootCa: undefined,
       },
-      allowList: [],
+      allowList: [new Uint8Array(32).fill(0x4d)],
     });
   });
 
@@ -105,6 +107,8 @@ describe("chain specs", () => {
       { iasMaxReportAgeSecs: -1 },
       { trustedSgxRootCa: "0x1234" },
       { trustedSgxRootCa: "not hex" },
+      { pruntimeAllowList: "0x00" },
+      { pruntimeAllowList: ["0x1234"] },
     ];
     for (const fields of bad) {
       expect(errorCodeOf(() => specFromJson(withAttestation((a) => ({ ...a, ...fields }))))).toBe("CHAIN_SPEC_INVALID");

@@ -41,6 +41,11 @@ export interface ChainSpec {
      * PKI; absent (the default) means Intel's pinned root. A Live chain may not set it.
      */
     readonly trustedSgxRootCa?: Uint8Array | undefined;
+    /**
+     * The pRuntime builds allowed at genesis (MRENCLAVE, or the sim bundle measurement `/info`
+     * shows); sudo's `add_pruntime` / `remove_pruntime` manage the list afterwards. Default none.
+     */
+    readonly pruntimeAllowList: readonly Uint8Array[];
   };
   readonly genesis: {
     readonly balances: readonly (readonly [accountId: Uint8Array, free: bigint])[];
@@ -64,6 +69,7 @@ const ATTESTATION_DEFAULTS = {
   advisoryAllowlist: DEFAULT_ATTESTATION_POLICY.advisoryAllowlist,
   dcapMaxCollateralAgeSecs: Number(DEFAULT_ATTESTATION_POLICY.dcapMaxCollateralAgeSecs),
   iasMaxReportAgeSecs: Number(DEFAULT_ATTESTATION_POLICY.iasMaxReportAgeSecs),
+  pruntimeAllowList: [] as readonly Uint8Array[],
 } as const;
 
 function testnet(name: string, id: string, chainType: ChainSpec["chainType"], validators: string[]): ChainSpec {
@@ -105,7 +111,7 @@ export function genesisConfig(spec: ChainSpec): GenesisConfig {
         iasMaxReportAgeSecs: BigInt(spec.attestation.iasMaxReportAgeSecs),
         trustedSgxRootCa: spec.attestation.trustedSgxRootCa,
       },
-      allowList: [],
+      allowList: [...spec.attestation.pruntimeAllowList],
     },
     ...(spec.genesis.sudo === undefined ? {} : { Sudo: { key: spec.genesis.sudo } }),
   };
@@ -128,6 +134,7 @@ export function specToJson(spec: ChainSpec): unknown {
       advisoryAllowlist: [...spec.attestation.advisoryAllowlist],
       dcapMaxCollateralAgeSecs: spec.attestation.dcapMaxCollateralAgeSecs,
       iasMaxReportAgeSecs: spec.attestation.iasMaxReportAgeSecs,
+      pruntimeAllowList: spec.attestation.pruntimeAllowList.map(toHex),
       ...(spec.attestation.trustedSgxRootCa === undefined
         ? {}
         : { trustedSgxRootCa: toHex(spec.attestation.trustedSgxRootCa) }),
@@ -173,16 +180,18 @@ function account(value: unknown, prefix: number, what: string): Uint8Array {
   }
 }
 
-function ed25519Key(value: unknown, what: string): Uint8Array {
+function bytes32(value: unknown, what: string, kind: string): Uint8Array {
   let key: Uint8Array;
   try {
     key = fromHex(text(value, what));
   } catch {
     fail(`${what} must be 0x-hex`);
   }
-  if (key.length !== 32) fail(`${what} must be a 32-byte Ed25519 public key`);
+  if (key.length !== 32) fail(`${what} must be a 32-byte ${kind}`);
   return key;
 }
+
+const ed25519Key = (value: unknown, what: string) => bytes32(value, what, "Ed25519 public key");
 
 /** `field` of `object`, or `fallback` when absent (specs written before the field existed). */
 function optional<T>(object: Record<string, unknown>, field: string, fallback: T, parse: (value: unknown) => T): T {
@@ -263,6 +272,11 @@ function parseAttestation(
     ),
     iasMaxReportAgeSecs: optional(attestation, "iasMaxReportAgeSecs", defaults.iasMaxReportAgeSecs, (v) =>
       positiveInteger(v, "attestation.iasMaxReportAgeSecs"),
+    ),
+    pruntimeAllowList: optional(attestation, "pruntimeAllowList", defaults.pruntimeAllowList, (value) =>
+      list(value, "attestation.pruntimeAllowList").map((m, i) =>
+        bytes32(m, `attestation.pruntimeAllowList[${i}]`, "measurement"),
+      ),
     ),
     ...(trustedSgxRootCa === undefined ? {} : { trustedSgxRootCa }),
   };
