@@ -83,6 +83,7 @@ export class Pherry {
   #submitter: ExtrinsicSubmitter | undefined;
   #nextRegistrationCheck = 0;
   #registrationRetryMs = REGISTRATION_RECHECK_MS;
+  #awaitingRegistration = false;
   #lastProgressLog = 0;
 
   constructor(options: PherryOptions) {
@@ -210,11 +211,19 @@ export class Pherry {
     }
     this.#registrationRetryMs = REGISTRATION_RECHECK_MS;
     if (check.action === "submitted") {
+      this.#awaitingRegistration = true;
       this.#logger?.info(
         { worker: info.identityPublicKey, reason: check.reason, extrinsic: check.hash },
         check.reason === "unregistered"
           ? "submitted the worker's registration"
           : "refreshing the worker's registration",
+      );
+    } else if (this.#awaitingRegistration) {
+      this.#awaitingRegistration = false;
+      const { attestationProvider, confidenceLevel } = check.record;
+      this.#logger?.info(
+        { worker: info.identityPublicKey, attestation: attestationProvider.type, confidenceLevel },
+        `the chain registered the worker (${attestationProvider.type} evidence, confidence ${confidenceLevel})`,
       );
     }
   }
