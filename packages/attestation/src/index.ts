@@ -71,3 +71,4 @@ export type {
 } from "./verifiedEvidence.js";
 export type { DetectedEvidence, VerifyEvidenceOptions } from "./verifyEvidence.js";
 export { detectEvidence, verifyEvidence } from "./verifyEvidence.js";
+export { clearParseCaches } from "./x509/parseCache.js";
