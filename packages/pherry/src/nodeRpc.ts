@@ -46,6 +46,9 @@ export class NodeRpc {
         { cause },
       );
     }
+    if (typeof reply !== "object" || reply === null || Array.isArray(reply)) {
+      throw new PherryError("PHERRY_BAD_NODE_REPLY", `${method}: the reply is not a JSON-RPC response`, { method });
+    }
     if (reply.error !== undefined) {
       const { code, message, data } = reply.error;
       throw new PherryError("PHERRY_NODE_ERROR", `${method}: ${message}`, { method, rpcCode: code, data });

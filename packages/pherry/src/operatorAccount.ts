@@ -24,8 +24,16 @@ export function loadOperatorAccount(source: OperatorAccountSource): Keypair {
       throw new PherryError("PHERRY_BAD_OPERATOR_KEY", `cannot read the key file ${keyFile}`, { keyFile }, { cause });
     }
   }
+  // keypairFromUri("") is the development phrase's root key, whose secret is public: never sign with it by accident.
+  if (uri === undefined || uri.trim() === "") {
+    throw new PherryError(
+      "PHERRY_BAD_OPERATOR_KEY",
+      keyFile === undefined ? "the secret URI is empty" : `the first line of the key file ${keyFile} is empty`,
+      keyFile === undefined ? {} : { keyFile },
+    );
+  }
   try {
-    return keypairFromUri(uri ?? "", scheme);
+    return keypairFromUri(uri, scheme);
   } catch (cause) {
     // The URI itself is a secret: never echo it.
     throw new PherryError(

@@ -48,7 +48,7 @@ export interface RoundReport {
   readonly egressSubmitted: number;
 }
 
-const DEFAULT_BATCH = 100;
+const DEFAULT_BATCH = MAX_CHANGES_RANGE;
 const DEFAULT_POLL_MS = 500;
 const DEFAULT_REREGISTER_MS = 6 * 3600 * 1000;
 const REGISTRATION_RECHECK_MS = 5_000;

@@ -68,7 +68,8 @@ export class PRuntimeClient {
     if (response.ok) return bytes;
     let refusal: { code?: string; message?: string; details?: unknown } = {};
     try {
-      refusal = JSON.parse(new TextDecoder().decode(bytes)) as typeof refusal;
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+      if (typeof parsed === "object" && parsed !== null) refusal = parsed as typeof refusal;
     } catch {
       // Not pRuntime's typed JSON: report the status alone.
     }

@@ -1,4 +1,5 @@
 import {
+  decodeExact,
   HEARTBEAT_CHALLENGE_TOPIC,
   HEARTBEAT_TOPIC,
   heartbeatChallengeCodec,
@@ -73,7 +74,8 @@ const takeHeartbeat: OnChainHandler = (exec: ExecutionContext, message: Message)
       value: { worker, challengeBlock, reason: { type: reason, value: undefined } },
     });
   try {
-    challengeBlock = heartbeatCodec.dec(message.payload).challengeBlock;
+    // Exactly a heartbeat: pRuntime sends four bytes, so trailing bytes are Malformed too.
+    challengeBlock = decodeExact(heartbeatCodec.dec, message.payload, "Heartbeat").challengeBlock;
   } catch {
     return refuse("Malformed");
   }

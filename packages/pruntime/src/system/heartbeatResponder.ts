@@ -1,5 +1,6 @@
 import {
   answersChallenge,
+  decodeExact,
   equalBytes,
   HEARTBEAT_TOPIC,
   heartbeatChallengeCodec,
@@ -24,7 +25,7 @@ export class HeartbeatResponder implements MessageHandler {
 
   handle(message: Message, block: BlockContext): void {
     if (message.sender.type !== "Pallet" || !equalBytes(message.sender.value, CHALLENGER)) return;
-    const challenge = heartbeatChallengeCodec.dec(message.payload);
+    const challenge = decodeExact(heartbeatChallengeCodec.dec, message.payload, "HeartbeatChallenge");
     if (!isWorkerRegistered(block.state, this.identityPublicKey)) return;
     if (!answersChallenge(this.identityPublicKey, challenge)) return;
     block.egress.push(
