@@ -4,6 +4,7 @@ import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
 import { hashingRows } from "./hashing.bench.js";
 import { nodeThroughputRows } from "./nodeThroughput.bench.js";
+import { pherryRelayRows } from "./pherryRelay.bench.js";
 import { pruntimeCatchUpRows } from "./pruntimeCatchUp.bench.js";
 import { signatureRows } from "./signatures.bench.js";
 import { proofRows, trieInsertRows } from "./trie.bench.js";
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   envelope: envelopeRows,
   node: () => nodeThroughputRows(quick),
   pruntime: () => pruntimeCatchUpRows(quick),
+  pherry: () => pherryRelayRows(quick),
   dcap: () => dcapVerifyRows(quick),
 };
 const rows: Row[] = [];

@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   decodeExact,
   ed25519Verify,
@@ -18,8 +16,8 @@ import {
 import { AccountInfoType, addressOf, createPhalaRuntime, devSpec, PHA, specToJson } from "@phala-ts/node";
 import { WebSocket } from "ws";
 import { batch, measure, type Row } from "./harness.js";
+import { startNode } from "./nodeProcess.js";
 
-const PHALA = fileURLToPath(new URL("../../packages/cli/bin/phala.js", import.meta.url));
 const runtime = createPhalaRuntime();
 const WINDOW = 64;
 
@@ -47,48 +45,6 @@ class Rpc {
       this.socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
     });
   }
-}
-
-async function startNode(specPath: string, basePath: string): Promise<{ child: ChildProcess; url: string }> {
-  // BENCH_NODE_PROFILE=<dir> writes a V8 CPU profile of the node process there.
-  const profile = process.env["BENCH_NODE_PROFILE"];
-  const nodeFlags = profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeFlags,
-      PHALA,
-      "node",
-      "--chain",
-      specPath,
-      "--base-path",
-      basePath,
-      "--validator",
-      "--key",
-      "//Alice",
-      "--rpc-port",
-      "0",
-      "--log-format",
-      "json",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    let wsUrl = "";
-    child.stderr!.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split("\n");
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        const record = JSON.parse(line) as { msg?: string; url?: string };
-        if (record.msg?.startsWith("RPC listening")) wsUrl = record.url!;
-        if (record.msg === "ready") resolve(wsUrl);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`node exited with ${code}`)));
-  });
-  return { child, url };
 }
 
 /** Submits `perAccount` transfers from each account over `connections` sockets; finalized tx/s. */
@@ -169,8 +125,7 @@ async function finalizedTransfersPerSecond(
     return total / seconds;
   } finally {
     for (const client of clients) client.socket.terminate();
-    node.child.kill("SIGTERM");
-    await new Promise((r) => node.child.once("exit", r));
+    await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

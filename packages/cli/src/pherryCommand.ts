@@ -32,7 +32,7 @@ export function addPherryCommand(program: Command): void {
         .choices(["sr25519", "ed25519"])
         .default("sr25519"),
     )
-    .option("--batch <blocks>", "most blocks per request to the pRuntime", positiveInteger, 100)
+    .option("--batch <blocks>", "most blocks per request to the pRuntime (at most 256)", positiveInteger, 256)
     .option("--poll-interval <ms>", "pause between rounds when caught up", positiveInteger, 500)
     .option("--no-register", "do not register the worker on chain")
     .option(
