@@ -230,9 +230,6 @@ export class Pherry {
 
   #logProgress(report: RoundReport): void {
     const now = Date.now();
-    if (now - this.#lastProgressLog < PROGRESS_LOG_MS && report.blocksRelayed === 0 && report.egressSubmitted === 0) {
-      return;
-    }
     if (now - this.#lastProgressLog < PROGRESS_LOG_MS) return;
     this.#lastProgressLog = now;
     const behind = report.finalized - report.status.dispatchedHeight;

@@ -9,6 +9,8 @@ export type PherryErrorCode =
   | "PHERRY_PRUNTIME_UNREACHABLE"
   /** The pRuntime refused a request with a typed error; `details.code` is pRuntime's code. */
   | "PHERRY_PRUNTIME_REFUSED"
+  /** What answered at the pRuntime's address does not speak its API (another service on that port?). */
+  | "PHERRY_BAD_PRUNTIME_REPLY"
   /** The pRuntime was initialized from another chain than this node's. Needs an operator. */
   | "PHERRY_GENESIS_MISMATCH"
   /** The node's metadata lacks a call pherry submits, or declares it with other arguments. */

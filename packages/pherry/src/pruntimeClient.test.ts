@@ -152,6 +152,14 @@ describe("PRuntimeClient", () => {
     }
   });
 
+  it("refuses an /info that is not a pRuntime's (another service on the port)", async () => {
+    for (const body of ["<html>", "null", "[]", JSON.stringify({ hello: "world" })]) {
+      const pruntime = await fakePRuntime(() => ({ type: "application/json", body }));
+      const error = await rejection(() => new PRuntimeClient(pruntime.url).info());
+      expect(error, body).toMatchObject({ code: "PHERRY_BAD_PRUNTIME_REPLY", details: { path: "/info" } });
+    }
+  });
+
   it("reports a refused connection as PHERRY_PRUNTIME_UNREACHABLE", async () => {
     const pruntime = await fakePRuntime(() => ({ body: new Uint8Array() }));
     const server = servers.pop()!;

@@ -32,7 +32,18 @@ export class PRuntimeClient {
 
   async info(): Promise<PRuntimeInfo> {
     const bytes = await this.#request("GET", "/info");
-    return JSON.parse(new TextDecoder().decode(bytes)) as PRuntimeInfo;
+    let info: unknown;
+    try {
+      info = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      info = undefined;
+    }
+    if (typeof info !== "object" || info === null || typeof (info as PRuntimeInfo).initialized !== "boolean") {
+      throw new PherryError("PHERRY_BAD_PRUNTIME_REPLY", `${this.url}/info is not a pRuntime's info`, {
+        path: "/info",
+      });
+    }
+    return info as PRuntimeInfo;
   }
 
   get(path: string): Promise<Uint8Array> {
