@@ -63,6 +63,10 @@ async function rejection(run: () => Promise<unknown>) {
 }
 
 const info: PRuntimeInfo = {
+  version: "0.1.0",
+  role: "worker",
+  platform: "sim",
+  measurement: `0x${"44".repeat(32)}`,
   identityPublicKey: `0x${"11".repeat(32)}`,
   ecdhPublicKey: `0x${"22".repeat(32)}`,
   initialized: true,
@@ -70,6 +74,8 @@ const info: PRuntimeInfo = {
   syncedHeight: 12,
   dispatchedHeight: 10,
   stateRoot: null,
+  authoritySetId: "0",
+  messages: { count: "0", digest: `0x${"00".repeat(32)}` },
   egressPending: 2,
 };
 

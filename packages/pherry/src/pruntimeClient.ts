@@ -1,19 +1,11 @@
+import type { PRuntimePublicInfo } from "@phala-ts/core";
 import { PherryError } from "./pherryError.js";
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const SCALE = "application/octet-stream";
 
-/** The fields of pRuntime's public `/info` that pherry relies on. */
-export interface PRuntimeInfo {
-  readonly identityPublicKey: string;
-  readonly ecdhPublicKey: string;
-  readonly initialized: boolean;
-  readonly genesisHash: string | null;
-  readonly syncedHeight: number;
-  readonly dispatchedHeight: number;
-  readonly stateRoot: string | null;
-  readonly egressPending: number;
-}
+/** pRuntime's public `/info`, as core defines it. */
+export type PRuntimeInfo = PRuntimePublicInfo;
 
 /**
  * A pRuntime's API: public `/info`, and the operator endpoints, which take and return SCALE. The

@@ -6,6 +6,7 @@ import {
   HEARTBEAT_CHALLENGE_TOPIC,
   type InitRequest,
   type Message,
+  type PRuntimePublicInfo,
   RUNTIME_INFO_VERSION,
   type RuntimeInfo,
   type RuntimeInfoResponse,
@@ -49,23 +50,8 @@ export interface PRuntimeOptions {
   readonly setup?: ((router: MessageRouter, runtime: PRuntime) => void) | undefined;
 }
 
-/** What `GET /info` says: public facts only, never key material. */
-export interface PublicInfo {
-  readonly version: string;
-  readonly role: "worker";
-  readonly platform: EnclavePlatform["kind"];
-  readonly measurement: string;
-  readonly identityPublicKey: string;
-  readonly ecdhPublicKey: string;
-  readonly initialized: boolean;
-  readonly genesisHash: string | null;
-  readonly syncedHeight: number;
-  readonly dispatchedHeight: number;
-  readonly stateRoot: string | null;
-  readonly authoritySetId: string | null;
-  readonly messages: { readonly count: string; readonly digest: string };
-  readonly egressPending: number;
-}
+/** What `GET /info` says (core owns the shape, which pherry and clients read). */
+export type PublicInfo = PRuntimePublicInfo;
 
 const DEFAULT_CHECKPOINT_EVERY = 1000;
 const PROGRESS_LOG_INTERVAL_MS = 5000;

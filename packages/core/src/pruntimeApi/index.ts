@@ -7,3 +7,4 @@ export {
   syncHeaderRequestCodec,
   syncStatusCodec,
 } from "./operatorWire.js";
+export type { PRuntimePublicInfo } from "./publicInfo.js";
