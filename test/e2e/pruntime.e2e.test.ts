@@ -26,11 +26,11 @@ import {
   tempBasePath,
 } from "./nodeProcess.test-util.js";
 import {
-  fetchBlocks,
+  type BlockSource,
+  blockSourceOf,
   initFromGenesis,
-  justificationOf,
   PRuntimeClient,
-  PRuntimeReplyError,
+  refusalOf,
   relay,
 } from "./pruntimeRelay.test-util.js";
 import { RpcClient } from "./rpcClient.test-util.js";
@@ -43,6 +43,7 @@ describe("phala pruntime against a real node", () => {
   const base = tempBasePath();
   let node: NodeProcess;
   let rpc: RpcClient;
+  let source: BlockSource;
   const processes: PhalaProcess[] = [];
   let submitted = { transfers: 0, messages: 0 };
   let steady: PRuntimeClient | undefined;
@@ -60,6 +61,7 @@ describe("phala pruntime against a real node", () => {
       "//Alice",
     ]);
     rpc = await RpcClient.connect(node.wsUrl);
+    source = blockSourceOf(node.url);
     const chain = await chainInfo(rpc);
     // Transfers and queued messages stream in while the chain grows to BLOCKS blocks.
     let nonce = 0;
@@ -107,7 +109,7 @@ describe("phala pruntime against a real node", () => {
     let digest: Uint8Array = new Uint8Array(32);
     const all: Message[] = [];
     for (let from = 1; from <= to; from += 256) {
-      for (const block of await fetchBlocks(rpc, from, Math.min(to, from + 255))) {
+      for (const block of await source.blocks(from, Math.min(to, from + 255))) {
         const queued = block.changes.find(([k]) => toHex(k) === key)?.[1];
         for (const message of queued === undefined ? [] : decodeExact(messagesCodec.dec, queued, "messages")) {
           digest = blake2_256Parts([digest, encodeMessage(message)]);
@@ -121,7 +123,7 @@ describe("phala pruntime against a real node", () => {
   it(`syncs ${BLOCKS} blocks with transfers and messages; the state root is the node's at every block`, async () => {
     const { client } = await startPRuntime("steady", "--checkpoint-every", "250");
     steady = client;
-    await initFromGenesis(rpc, client);
+    await initFromGenesis(source, client);
     const roots: [number, string][] = [];
     // Single blocks first, then uneven batches: every batch end is compared with the node.
     const check = async (_: unknown, last: { number: number; stateRoot: string }) => {
@@ -130,8 +132,8 @@ describe("phala pruntime against a real node", () => {
       expect(info.dispatchedHeight).toBe(last.number);
       expect(info.stateRoot).toBe(last.stateRoot);
     };
-    await relay(rpc, client, 1, 30, { batch: 1, onBatch: check });
-    await relay(rpc, client, 31, BLOCKS, { batch: 97, onBatch: check });
+    await relay(source, client, 1, 30, { batch: 1, onBatch: check });
+    await relay(source, client, 31, BLOCKS, { batch: 97, onBatch: check });
     expect(roots.length).toBeGreaterThan(30);
 
     const expected = await expectedMessages(BLOCKS);
@@ -145,21 +147,14 @@ describe("phala pruntime against a real node", () => {
 
   it("rejects forged input over HTTP with typed errors and keeps its height and root", async () => {
     const { client } = await startPRuntime("rejects", "--body-limit", "200000");
-    await initFromGenesis(rpc, client);
-    await relay(rpc, client, 1, 5);
+    await initFromGenesis(source, client);
+    await relay(source, client, 1, 5);
     const before = await client.info();
-    const reject = async (path: string, body: Uint8Array) => {
-      try {
-        await client.post(path, body);
-      } catch (error) {
-        if (error instanceof PRuntimeReplyError) return [error.status, error.code];
-      }
-      return undefined;
-    };
-    const [block6, block7] = await fetchBlocks(rpc, 6, 7);
+    const reject = (path: string, body: Uint8Array) => refusalOf(() => client.post(path, body));
+    const [block6, block7] = await source.blocks(6, 7);
     const sync = (headers: Uint8Array[], justification: Uint8Array | undefined) =>
       syncHeaderRequestCodec.enc({ headers, justification });
-    expect(await reject("sync-header", sync([block7!.bytes], await justificationOf(rpc, 7)))).toEqual([
+    expect(await reject("sync-header", sync([block7!.bytes], await source.justification(7)))).toEqual([
       400,
       "LIGHT_CLIENT_HEADER_NOT_LINKED",
     ]);
@@ -167,12 +162,12 @@ describe("phala pruntime against a real node", () => {
       400,
       "LIGHT_CLIENT_NO_JUSTIFICATION",
     ]);
-    expect(await reject("sync-header", sync([block6!.bytes], await justificationOf(rpc, 5)))).toEqual([
+    expect(await reject("sync-header", sync([block6!.bytes], await source.justification(5)))).toEqual([
       400,
       "JUSTIFICATION_WRONG_TARGET",
     ]);
     expect(await reject("sync-header", new Uint8Array(300_000))).toEqual([413, "API_BODY_TOO_LARGE"]);
-    await client.post("sync-header", sync([block6!.bytes], await justificationOf(rpc, 6)));
+    await client.post("sync-header", sync([block6!.bytes], await source.justification(6)));
     const tampered = block6!.changes.map(([k, v], i) => [k, i === 0 ? Uint8Array.of(1) : v] as typeof v & never);
     expect(
       await reject("dispatch-blocks", dispatchBlocksRequestCodec.enc({ blocks: [{ number: 6, changes: tampered }] })),
@@ -186,12 +181,12 @@ describe("phala pruntime against a real node", () => {
 
   it("resumes after kill -9 while syncing and ends at the same state as a pRuntime that never stopped", async () => {
     const first = await startPRuntime("crash", "--checkpoint-every", "100");
-    await initFromGenesis(rpc, first.client);
+    await initFromGenesis(source, first.client);
     // Killed as soon as 500 blocks are in, while the relay keeps sending.
     const killAt500 = (status: { dispatchedHeight: number }) => {
       if (status.dispatchedHeight >= 500) first.process.child.kill("SIGKILL");
     };
-    const relaying = relay(rpc, first.client, 1, BLOCKS, { batch: 40, onBatch: killAt500 });
+    const relaying = relay(source, first.client, 1, BLOCKS, { batch: 40, onBatch: killAt500 });
     await expect(relaying).rejects.toThrow();
     await first.process.exited;
 
@@ -200,7 +195,7 @@ describe("phala pruntime against a real node", () => {
     expect(resumed.initialized).toBe(true);
     expect(resumed.dispatchedHeight).toBeGreaterThanOrEqual(400);
     expect(resumed.dispatchedHeight).toBeLessThan(BLOCKS);
-    await relay(rpc, again.client, resumed.dispatchedHeight + 1, BLOCKS, { batch: 100 });
+    await relay(source, again.client, resumed.dispatchedHeight + 1, BLOCKS, { batch: 100 });
 
     const [crashed, reference] = await Promise.all([again.client.info(), steady!.info()]);
     expect(reference.dispatchedHeight).toBe(BLOCKS);
