@@ -1,4 +1,4 @@
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
 import { positiveInteger } from "./options.js";
 
@@ -57,6 +57,14 @@ Examples:
       const { loadOperatorAccount, Pherry } = await import("@phala-ts/pherry");
       const logger = createLogger(flags.logFormat);
       const secretUri = flags.operator ?? (flags.operatorKeyFile === undefined ? process.env[OPERATOR_ENV] : undefined);
+      if (secretUri === undefined && flags.operatorKeyFile === undefined) {
+        throw new InvalidArgumentError(
+          `pherry needs an operator account: --operator-key-file <file>, or ${OPERATOR_ENV}=<secret URI>`,
+        );
+      }
+      if (flags.operator !== undefined && flags.operatorKeyFile !== undefined) {
+        throw new InvalidArgumentError("give --operator or --operator-key-file, not both");
+      }
       const operator = loadOperatorAccount({
         secretUri,
         keyFile: flags.operatorKeyFile,
