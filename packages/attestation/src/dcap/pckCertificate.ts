@@ -1,7 +1,7 @@
 import { equalBytes } from "@phala-ts/core";
 import { AttestationError } from "../errors.js";
-import { type Certificate, KeyUsageFlags, parseCertificate } from "../x509/certificate.js";
-import { type TrustAnchor, verifyCertificateChain } from "../x509/certificateChain.js";
+import { type Certificate, KeyUsageFlags } from "../x509/certificate.js";
+import { parseChainCertificates, type TrustAnchor, verifyCertificateChain } from "../x509/certificateChain.js";
 import { parseCrl } from "../x509/crl.js";
 import { decodePemCertificates, decodeUtf8, type MalformedError } from "../x509/pem.js";
 import type { DcapCollateral } from "./collateral.js";
@@ -35,7 +35,7 @@ export function verifyPckCertificate(
   revokedByRoot: ReadonlySet<string>,
 ): VerifiedPck {
   const pem = decodeUtf8(quote.pckChain, "PCK certificate chain", quoteMalformed);
-  const chain = decodePemCertificates(pem, quoteMalformed).map((der) => parseCertificate(der, quoteMalformed));
+  const chain = parseChainCertificates(decodePemCertificates(pem, quoteMalformed), anchor, quoteMalformed);
   const [leaf] = verifyCertificateChain(chain, {
     prefix: "DCAP",
     what: "PCK certificate chain",
@@ -53,16 +53,19 @@ export function verifyPckCertificate(
   }
   const extension = pckExtensionOf(leaf);
 
-  const [crlIssuer] = verifyCertificateChain(collateralChain(collateral.pckCrlIssuerChain, "PCK CRL issuer chain"), {
-    prefix: "DCAP",
-    what: "PCK CRL issuer chain",
-    anchor,
-    now,
-    depth: 1,
-    leafIsCa: true,
-    leafUsage: KeyUsageFlags.cRLSign,
-    revokedByRoot,
-  }) as [Certificate];
+  const [crlIssuer] = verifyCertificateChain(
+    collateralChain(collateral.pckCrlIssuerChain, "PCK CRL issuer chain", anchor),
+    {
+      prefix: "DCAP",
+      what: "PCK CRL issuer chain",
+      anchor,
+      now,
+      depth: 1,
+      leafIsCa: true,
+      leafUsage: KeyUsageFlags.cRLSign,
+      revokedByRoot,
+    },
+  ) as [Certificate];
   const pckCrl = parseCrl(collateral.pckCrl, (message, details) => collateralMalformed(`PCK CRL: ${message}`, details));
   if (!equalBytes(pckCrl.issuer, leaf.issuer)) {
     throw new AttestationError("DCAP_CRL_INVALID", "the PCK CRL is not issued by the PCK certificate's CA", {

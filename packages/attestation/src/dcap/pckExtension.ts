@@ -68,9 +68,12 @@ function integer(map: Map<string, unknown>, oid: string, max: number, type: type
   return Number(value);
 }
 
-/** Decodes the SGX extension's DER (the extnValue) with asn1js. */
+/**
+ * Decodes the SGX extension's DER (the extnValue) with asn1js. Its OCTET STRINGs are read as bytes,
+ * so asn1js is not asked to try decoding their contents as BER too (`parseEmbedded`).
+ */
 export function decodePckExtension(der: Uint8Array): PckExtension {
-  const { offset, result } = fromBER(der);
+  const { offset, result } = fromBER(der, { parseEmbedded: false });
   if (offset !== der.length || result.error !== "") throw invalid("is not a single DER value");
   const top = entries(result, "extension");
   const tcb = entries(top.get(TCB), "TCB");

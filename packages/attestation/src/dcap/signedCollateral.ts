@@ -1,7 +1,7 @@
 import { utf8 } from "@phala-ts/core";
 import { AttestationError } from "../errors.js";
-import { type Certificate, KeyUsageFlags, parseCertificate } from "../x509/certificate.js";
-import { type TrustAnchor, verifyCertificateChain } from "../x509/certificateChain.js";
+import { type Certificate, KeyUsageFlags } from "../x509/certificate.js";
+import { parseChainCertificates, type TrustAnchor, verifyCertificateChain } from "../x509/certificateChain.js";
 import { decodePemCertificates, type MalformedError } from "../x509/pem.js";
 import { verifyP256RawSignature } from "../x509/signatures.js";
 import type { DcapCollateral } from "./collateral.js";
@@ -12,10 +12,10 @@ import { parseTcbInfo, type TcbInfo } from "./tcbInfo.js";
 export const collateralMalformed: MalformedError = (message, details = {}) =>
   new AttestationError("DCAP_COLLATERAL_MALFORMED", `DCAP collateral: ${message}`, details);
 
-/** Decodes a PEM chain from the collateral. */
-export function collateralChain(pem: string, what: string): Certificate[] {
+/** Decodes a PEM chain from the collateral (a copy of the anchor's root is the anchor's certificate). */
+export function collateralChain(pem: string, what: string, anchor: TrustAnchor): Certificate[] {
   const malformed: MalformedError = (message, details = {}) => collateralMalformed(`${what}: ${message}`, details);
-  return decodePemCertificates(pem, malformed).map((der) => parseCertificate(der, malformed));
+  return parseChainCertificates(decodePemCertificates(pem, malformed), anchor, malformed);
 }
 
 /**
@@ -30,7 +30,7 @@ function verifyCollateralSigner(
   now: number,
   revokedByRoot: ReadonlySet<string>,
 ): Certificate {
-  const [signer] = verifyCertificateChain(collateralChain(pem, what), {
+  const [signer] = verifyCertificateChain(collateralChain(pem, what, anchor), {
     prefix: "DCAP",
     what,
     anchor,

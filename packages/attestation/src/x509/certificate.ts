@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
   Certificate as AsnCertificate,
@@ -10,8 +10,11 @@ import {
   type Name,
 } from "@peculiar/asn1-x509";
 import { equalBytes, toHex } from "@phala-ts/core";
+import type { AsnType } from "asn1js";
+import { childrenOf, decodeDer, derOf, hasTag, LEAN_BER_OPTIONS } from "./derTree.js";
 import { frozenMap, ParseCache } from "./parseCache.js";
 import type { MalformedError } from "./pem.js";
+import { publicKeyFromSpki } from "./signatures.js";
 
 const ID_AT_COMMON_NAME = "2.5.4.3";
 /** Extensions this verifier understands; any other extension marked critical makes the certificate unusable. */
@@ -86,18 +89,55 @@ export function parseCertificate(der: Uint8Array, malformed: MalformedError): Ce
   return cache.parse(der, (input) => decodeCertificate(input, malformed));
 }
 
+/** The DER of the fields that are compared or used as bytes (views into the decoder's copy). */
+interface CertificateFields {
+  readonly outerAlgorithm: Uint8Array;
+  readonly innerAlgorithm: Uint8Array;
+  readonly issuer: Uint8Array;
+  readonly subject: Uint8Array;
+  readonly subjectPublicKeyInfo: Uint8Array;
+}
+
+/**
+ * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }, and TBSCertificate ::=
+ * SEQUENCE { version [0] (absent for v1, the DEFAULT), serialNumber, signature, issuer, validity,
+ * subject, subjectPublicKeyInfo, ... }. Read from the tree of a certificate that re-serialised to its
+ * input, so each slice is the field's DER as `AsnConvert.serialize` writes it.
+ */
+function certificateFields(tree: AsnType): CertificateFields {
+  const [tbs, outerAlgorithm] = childrenOf(tree);
+  const fields = childrenOf(tbs);
+  const first = hasTag(fields[0], 3, 0) ? 1 : 0;
+  return {
+    outerAlgorithm: derOf(outerAlgorithm),
+    innerAlgorithm: derOf(fields[first + 1]),
+    issuer: derOf(fields[first + 2]),
+    subject: derOf(fields[first + 4]),
+    subjectPublicKeyInfo: derOf(fields[first + 5]),
+  };
+}
+
 function decodeCertificate(der: Uint8Array, malformed: MalformedError): Certificate {
-  let asn: AsnCertificate;
+  let decoded: ReturnType<typeof decodeDer<AsnCertificate>>;
   try {
-    asn = AsnConvert.parse(der, AsnCertificate);
+    decoded = decodeDer(der, AsnCertificate);
   } catch (cause) {
     throw malformed("certificate is not valid DER", { reason: String((cause as Error)?.message ?? cause) });
   }
+  const { asn, tree } = decoded;
+  // The one re-encoding: the value must serialise to exactly the input. Every slice taken from
+  // `tree` below is therefore the DER of its field as `AsnConvert.serialize` would write it.
   if (asn.tbsCertificateRaw === undefined || !equalBytes(bytes(AsnConvert.serialize(asn)), der)) {
     throw malformed("certificate is not canonical DER (or has trailing bytes)");
   }
   const tbs = asn.tbsCertificate;
-  if (!equalBytes(bytes(AsnConvert.serialize(tbs.signature)), bytes(AsnConvert.serialize(asn.signatureAlgorithm)))) {
+  let fields: CertificateFields;
+  try {
+    fields = certificateFields(tree);
+  } catch (cause) {
+    throw malformed("certificate is not valid DER", { reason: String((cause as Error)?.message ?? cause) });
+  }
+  if (!equalBytes(fields.innerAlgorithm, fields.outerAlgorithm)) {
     throw malformed("certificate signature algorithms disagree");
   }
   const extensions = new Map<string, Uint8Array>();
@@ -110,8 +150,12 @@ function decodeCertificate(der: Uint8Array, malformed: MalformedError): Certific
     const value = bytes(extension.extnValue.buffer);
     extensions.set(extension.extnID, value);
     try {
-      if (extension.extnID === id_ce_basicConstraints) isCa = AsnConvert.parse(value, BasicConstraints).cA;
-      if (extension.extnID === id_ce_keyUsage) keyUsage = AsnConvert.parse(value, KeyUsage).toNumber();
+      if (extension.extnID === id_ce_basicConstraints) {
+        isCa = AsnConvert.parse(value, BasicConstraints, LEAN_BER_OPTIONS).cA;
+      }
+      if (extension.extnID === id_ce_keyUsage) {
+        keyUsage = AsnConvert.parse(value, KeyUsage, LEAN_BER_OPTIONS).toNumber();
+      }
     } catch {
       throw malformed("certificate extension does not decode", { extension: extension.extnID });
     }
@@ -121,11 +165,7 @@ function decodeCertificate(der: Uint8Array, malformed: MalformedError): Certific
   }
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({
-      key: Buffer.from(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
-      format: "der",
-      type: "spki",
-    });
+    publicKey = publicKeyFromSpki(fields.subjectPublicKeyInfo);
   } catch {
     throw malformed("certificate public key does not decode");
   }
@@ -135,8 +175,8 @@ function decodeCertificate(der: Uint8Array, malformed: MalformedError): Certific
     signatureAlgorithm: asn.signatureAlgorithm.algorithm,
     signature: bytes(asn.signatureValue).slice(),
     serialNumber: serialHex(tbs.serialNumber),
-    subject: bytes(AsnConvert.serialize(tbs.subject)),
-    issuer: bytes(AsnConvert.serialize(tbs.issuer)),
+    subject: fields.subject.slice(),
+    issuer: fields.issuer.slice(),
     commonName: commonNameOf(tbs.subject),
     notBefore: seconds(tbs.validity.notBefore.getTime()),
     notAfter: seconds(tbs.validity.notAfter.getTime()),

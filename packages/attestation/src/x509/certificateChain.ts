@@ -1,6 +1,7 @@
 import { equalBytes } from "@phala-ts/core";
 import { AttestationError, type CertChainErrorCode } from "../errors.js";
 import { allowsKeyUsage, type Certificate, KeyUsageFlags, parseCertificate } from "./certificate.js";
+import type { MalformedError } from "./pem.js";
 import { algorithmIsScheme, keyFitsScheme, type SignatureScheme, verifySha256Signature } from "./signatures.js";
 
 export type ChainPrefix = "DCAP" | "IAS";
@@ -30,6 +31,21 @@ export function trustAnchor(der: Uint8Array, scheme: SignatureScheme, prefix: Ch
     throw invalid("not a self-signed CA certificate for this signature scheme", { commonName: certificate.commonName });
   }
   return { certificate, scheme };
+}
+
+/**
+ * Decodes the certificates of a chain as it travels. A certificate byte-identical to the anchor's is
+ * the anchor's own decoded certificate: decoding the same bytes gives the same value, and the trusted
+ * root, which ends most chains, is then not decoded again for every chain (it is not in the parse
+ * caches, which a caller may empty, but held by the anchor). Others go through `parseCertificate`.
+ */
+export function parseChainCertificates(
+  ders: readonly Uint8Array[],
+  anchor: TrustAnchor,
+  malformed: MalformedError,
+): Certificate[] {
+  const root = anchor.certificate;
+  return ders.map((der) => (equalBytes(der, root.der) ? root : parseCertificate(der, malformed)));
 }
 
 export interface ChainPolicy<P extends ChainPrefix> {
@@ -67,6 +83,29 @@ function chainError<P extends ChainPrefix>(
 ): AttestationError {
   const full = `${policy.prefix}_${code}` as CertChainErrorCode<P>;
   return new AttestationError(full, `${policy.what}: ${message}`, { chain: policy.what, ...details });
+}
+
+/**
+ * Signatures that verified: certificate → issuer → scheme. Whether a certificate's signature verifies
+ * under its issuer's key depends on the bytes of the two only, and decoded certificates are frozen and
+ * shared (their bytes never change), so a success is remembered with the two objects: a quote's
+ * collateral carries the same PCK CA and TCB signing certificates in two chains each, and the same
+ * objects come back from the parse caches for every quote. Failures are not kept.
+ */
+const verifiedSignatures = new WeakMap<Certificate, WeakMap<Certificate, SignatureScheme>>();
+
+function signedBy(certificate: Certificate, issuer: Certificate, scheme: SignatureScheme): boolean {
+  let byIssuer = verifiedSignatures.get(certificate);
+  if (byIssuer?.get(issuer) === scheme) return true;
+  if (!verifySha256Signature(scheme, issuer.publicKey, certificate.tbs, certificate.signature)) return false;
+  if (Object.isFrozen(certificate) && Object.isFrozen(issuer)) {
+    if (byIssuer === undefined) {
+      byIssuer = new WeakMap();
+      verifiedSignatures.set(certificate, byIssuer);
+    }
+    byIssuer.set(issuer, scheme);
+  }
+  return true;
 }
 
 function checkValidity<P extends ChainPrefix>(policy: ChainPolicy<P>, certificate: Certificate, index: number): void {
@@ -136,7 +175,7 @@ export function verifyCertificateChain<P extends ChainPrefix>(
         algorithm: certificate.signatureAlgorithm,
       });
     }
-    if (!verifySha256Signature(scheme, issuer.publicKey, certificate.tbs, certificate.signature)) {
+    if (!signedBy(certificate, issuer, scheme)) {
       throw chainError(policy, "CERT_BAD_SIGNATURE", "certificate signature does not verify", details);
     }
     checkValidity(policy, certificate, index);
