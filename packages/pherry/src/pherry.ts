@@ -110,6 +110,9 @@ export class Pherry {
     const finalized = await this.source.finalizedNumber();
     const { status, blocksRelayed } = await this.#relayBlocks(info, finalized);
     const submitter = await this.#connectSubmitter();
+    // Nonces are counted within a round only: a node restarted between rounds lost its pool, and
+    // a nonce counted past it would park every later extrinsic as Future.
+    submitter.resetNonce();
     const egress = await relayEgress(this.pruntime, submitter);
     if (this.#options.register !== false) await this.#checkRegistration(info);
     const report = {
