@@ -2,7 +2,7 @@ import { Runtime, type RuntimeVersion } from "../runtime/runtime.js";
 import { balances } from "./balances.js";
 import { computation, computationHandlers } from "./computation.js";
 import { createMq } from "./mq.js";
-import { registry } from "./registry.js";
+import { registry, registrySenderKeys } from "./registry.js";
 import { session } from "./session.js";
 import { createSudo } from "./sudo.js";
 import { system } from "./system.js";
@@ -33,7 +33,7 @@ export function createPhalaRuntime(version: RuntimeVersion = PHALA_RUNTIME_VERSI
     transactionPayment,
     createSudo(getRuntime),
     session,
-    createMq({ onChainHandlers: computationHandlers }),
+    createMq({ onChainHandlers: computationHandlers, resolveSenderKey: registrySenderKeys }),
     registry,
     computation,
   ]);

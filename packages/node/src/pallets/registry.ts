@@ -23,7 +23,7 @@ import { bindStorage, call, definePallet } from "../runtime/pallet.js";
 import { AccountId32, type TypeOf, t } from "../runtime/scaleType.js";
 import { storageMap, storageValue } from "../runtime/storageItem.js";
 import { DB_READ, DB_WRITE, type Weight, weight } from "../runtime/weight.js";
-import { pushPalletMessage } from "./mq.js";
+import { pushPalletMessage, type SenderKeyResolver } from "./mq.js";
 import { PALLET_INDEX } from "./palletIndices.js";
 import { systemStorage } from "./system.js";
 import { timestampStorage } from "./timestamp.js";
@@ -133,6 +133,14 @@ const storage = bindStorage("PhalaRegistry", {
     default: DEFAULT_ATTESTATION_POLICY,
     docs: "Which evidence the chain accepts: kinds, TCB confidence, advisories, evidence age and trust roots.",
   }),
+  Gatekeepers: storageValue(t.vec(WorkerPublicKey), {
+    default: [],
+    docs: "The registered workers that act as gatekeepers, in the order they were added.",
+  }),
+  GatekeeperMasterPubkey: storageValue(t.option(t.fixed(32)), {
+    default: undefined,
+    docs: "The public key of the master key: what messages from the Gatekeeper origin are signed by.",
+  }),
 });
 
 const errors = new PalletErrors("PhalaRegistry", PALLET_INDEX.PhalaRegistry, [
@@ -156,6 +164,9 @@ const errors = new PalletErrors("PhalaRegistry", PALLET_INDEX.PhalaRegistry, [
   "AttestationRevoked",
   "TcbStatusNotAllowed",
   "AttestationTooLarge",
+  "WorkerNotRegistered",
+  "GatekeeperAlreadyRegistered",
+  "GatekeeperNotFound",
 ]);
 type RegistryError = (typeof errors.names)[number];
 
@@ -164,6 +175,8 @@ const events = t.variant(["phala_pallets", "registry", "Event"], {
   WorkerUpdated: [1, { pubkey: WorkerPublicKey, attestationProvider: AttestationProvider, confidenceLevel: t.u8 }],
   PRuntimeAdded: [2, { measurement: Measurement }],
   PRuntimeRemoved: [3, { measurement: Measurement }],
+  GatekeeperAdded: [4, { pubkey: WorkerPublicKey }],
+  GatekeeperRemoved: [5, { pubkey: WorkerPublicKey }],
 });
 
 /** The topic on which the registry tells enclaves about workers. */
@@ -472,6 +485,34 @@ export const registry = definePallet({
         exec.deposit("PhalaRegistry", { type: "PRuntimeRemoved", value: { measurement } });
       },
     }),
+    registerGatekeeper: call({
+      index: 3,
+      args: { gatekeeper: WorkerPublicKey },
+      origin: "root",
+      weight: weight(DB_READ.refTime * 2n + DB_WRITE.refTime),
+      docs: "Make a registered worker a gatekeeper.",
+      execute({ exec }, { gatekeeper }) {
+        if (storage.Workers.get(exec.state, gatekeeper) === undefined) throw errors.error("WorkerNotRegistered");
+        const list = storage.Gatekeepers.get(exec.state);
+        if (list.some((g) => equalBytes(g, gatekeeper))) throw errors.error("GatekeeperAlreadyRegistered");
+        storage.Gatekeepers.set(exec.state, [...list, gatekeeper]);
+        exec.deposit("PhalaRegistry", { type: "GatekeeperAdded", value: { pubkey: gatekeeper } });
+      },
+    }),
+    unregisterGatekeeper: call({
+      index: 4,
+      args: { gatekeeper: WorkerPublicKey },
+      origin: "root",
+      weight: weight(DB_READ.refTime + DB_WRITE.refTime),
+      docs: "Stop a worker being a gatekeeper; it learns no later master key.",
+      execute({ exec }, { gatekeeper }) {
+        const list = storage.Gatekeepers.get(exec.state);
+        const kept = list.filter((g) => !equalBytes(g, gatekeeper));
+        if (kept.length === list.length) throw errors.error("GatekeeperNotFound");
+        storage.Gatekeepers.set(exec.state, kept);
+        exec.deposit("PhalaRegistry", { type: "GatekeeperRemoved", value: { pubkey: gatekeeper } });
+      },
+    }),
   },
   genesis(state, config) {
     const { policy, allowList } = config as RegistryGenesis;
@@ -482,3 +523,18 @@ export const registry = definePallet({
 });
 
 export const registryStorage = storage;
+
+/**
+ * Who signs what an offchain sender sends, as the chain knows it: a worker its identity key, the
+ * Gatekeeper origin the master key (once it exists). Clusters and contracts have no key here yet.
+ */
+export const registrySenderKeys: SenderKeyResolver = (state, sender) => {
+  switch (sender.type) {
+    case "Worker":
+      return sender.value;
+    case "Gatekeeper":
+      return storage.GatekeeperMasterPubkey.get(state);
+    default:
+      return undefined;
+  }
+};
