@@ -397,6 +397,19 @@ function register(exec: ExecutionContext, info: RuntimeInfo, attestationBytes: U
   );
 }
 
+/** `list` with `item` appended; `duplicate` when it is already there. */
+function withAdded(list: readonly Uint8Array[], item: Uint8Array, duplicate: RegistryError): Uint8Array[] {
+  if (list.some((entry) => equalBytes(entry, item))) throw errors.error(duplicate);
+  return [...list, item];
+}
+
+/** `list` without `item`; `missing` when it is not there. */
+function withRemoved(list: readonly Uint8Array[], item: Uint8Array, missing: RegistryError): Uint8Array[] {
+  const kept = list.filter((entry) => !equalBytes(entry, item));
+  if (kept.length === list.length) throw errors.error(missing);
+  return kept;
+}
+
 export interface RegistryGenesis {
   /** The attestation policy; fields left out take DEFAULT_ATTESTATION_POLICY's values. */
   readonly policy: Partial<AttestationPolicy>;
@@ -465,9 +478,8 @@ export const registry = definePallet({
       weight: weight(DB_READ.refTime + DB_WRITE.refTime),
       docs: "Allow workers running the pRuntime build with this measurement.",
       execute({ exec }, { measurement }) {
-        const list = storage.PRuntimeAllowList.get(exec.state);
-        if (list.some((m) => equalBytes(m, measurement))) throw errors.error("MeasurementAlreadyAllowed");
-        storage.PRuntimeAllowList.set(exec.state, [...list, measurement]);
+        const list = withAdded(storage.PRuntimeAllowList.get(exec.state), measurement, "MeasurementAlreadyAllowed");
+        storage.PRuntimeAllowList.set(exec.state, list);
         exec.deposit("PhalaRegistry", { type: "PRuntimeAdded", value: { measurement } });
       },
     }),
@@ -478,10 +490,8 @@ export const registry = definePallet({
       weight: weight(DB_READ.refTime + DB_WRITE.refTime),
       docs: "Stop allowing a pRuntime build; registered workers keep their record until they re-register.",
       execute({ exec }, { measurement }) {
-        const list = storage.PRuntimeAllowList.get(exec.state);
-        const kept = list.filter((m) => !equalBytes(m, measurement));
-        if (kept.length === list.length) throw errors.error("MeasurementNotFound");
-        storage.PRuntimeAllowList.set(exec.state, kept);
+        const list = withRemoved(storage.PRuntimeAllowList.get(exec.state), measurement, "MeasurementNotFound");
+        storage.PRuntimeAllowList.set(exec.state, list);
         exec.deposit("PhalaRegistry", { type: "PRuntimeRemoved", value: { measurement } });
       },
     }),
@@ -493,9 +503,8 @@ export const registry = definePallet({
       docs: "Make a registered worker a gatekeeper.",
       execute({ exec }, { gatekeeper }) {
         if (storage.Workers.get(exec.state, gatekeeper) === undefined) throw errors.error("WorkerNotRegistered");
-        const list = storage.Gatekeepers.get(exec.state);
-        if (list.some((g) => equalBytes(g, gatekeeper))) throw errors.error("GatekeeperAlreadyRegistered");
-        storage.Gatekeepers.set(exec.state, [...list, gatekeeper]);
+        const list = withAdded(storage.Gatekeepers.get(exec.state), gatekeeper, "GatekeeperAlreadyRegistered");
+        storage.Gatekeepers.set(exec.state, list);
         exec.deposit("PhalaRegistry", { type: "GatekeeperAdded", value: { pubkey: gatekeeper } });
       },
     }),
@@ -506,10 +515,10 @@ export const registry = definePallet({
       weight: weight(DB_READ.refTime + DB_WRITE.refTime),
       docs: "Stop a worker being a gatekeeper; it learns no later master key.",
       execute({ exec }, { gatekeeper }) {
-        const list = storage.Gatekeepers.get(exec.state);
-        const kept = list.filter((g) => !equalBytes(g, gatekeeper));
-        if (kept.length === list.length) throw errors.error("GatekeeperNotFound");
-        storage.Gatekeepers.set(exec.state, kept);
+        storage.Gatekeepers.set(
+          exec.state,
+          withRemoved(storage.Gatekeepers.get(exec.state), gatekeeper, "GatekeeperNotFound"),
+        );
         exec.deposit("PhalaRegistry", { type: "GatekeeperRemoved", value: { pubkey: gatekeeper } });
       },
     }),
