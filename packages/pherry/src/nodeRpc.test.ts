@@ -1,7 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import type { IncomingHttpHeaders } from "node:http";
+import { describe, expect, it } from "vitest";
 import { asyncErrorCodeOf } from "../../core/src/testing/errorCode.test-util.js";
+import { useFakeHttpServers } from "./fakeHttpServer.test-util.js";
 import { isInvalidTransaction, NodeRpc } from "./nodeRpc.js";
 
 interface Received {
@@ -12,36 +12,19 @@ interface Received {
 
 type Reply = (request: Received) => { status?: number; body: string } | undefined;
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    }),
-  );
-});
+const fakeServer = useFakeHttpServers();
 
 /** A node on 127.0.0.1 that answers each request with `reply` (or never, when it returns undefined). */
-async function fakeNode(reply: Reply): Promise<{ url: string; port: number; received: Received[] }> {
+async function fakeNode(reply: Reply) {
   const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      const entry = { method: request.method, headers: request.headers, body: text === "" ? {} : JSON.parse(text) };
-      received.push(entry);
-      const answer = reply(entry);
-      if (answer === undefined) return;
-      response.writeHead(answer.status ?? 200, { "content-type": "application/json" });
-      response.end(answer.body);
-    });
+  const server = await fakeServer(({ method, headers, body }) => {
+    const text = new TextDecoder().decode(body);
+    const entry = { method, headers, body: text === "" ? {} : JSON.parse(text) };
+    received.push(entry);
+    const answer = reply(entry);
+    return answer && { ...answer, type: "application/json" };
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, port, received };
+  return { ...server, received };
 }
 
 const result = (value: unknown) => (request: Received) => ({
@@ -141,7 +124,7 @@ describe("NodeRpc", () => {
 
   it("reports a refused connection as PHERRY_NODE_UNREACHABLE", async () => {
     const node = await fakeNode(result(1));
-    await new Promise((resolve) => servers.pop()!.close(resolve));
+    await node.close();
     const error = await rejection(() => new NodeRpc(`ws://127.0.0.1:${node.port}`).call("system_health"));
     expect(error).toMatchObject({ code: "PHERRY_NODE_UNREACHABLE", details: { method: "system_health" } });
     expect(error.message).toContain(`http://127.0.0.1:${node.port}`);

@@ -1,57 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { asyncErrorCodeOf } from "../../core/src/testing/errorCode.test-util.js";
+import { useFakeHttpServers } from "./fakeHttpServer.test-util.js";
 import { PRuntimeClient, type PRuntimeInfo } from "./pruntimeClient.js";
 
-interface Received {
-  readonly method: string | undefined;
-  readonly url: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Uint8Array;
-}
-
-interface Answer {
-  readonly status?: number;
-  readonly type?: string;
-  readonly body: string | Uint8Array;
-}
-
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    }),
-  );
-});
-
 /** A pRuntime on 127.0.0.1 answering each request with `reply` (or never, when it returns undefined). */
-async function fakePRuntime(reply: (request: Received) => Answer | undefined) {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const entry = {
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: new Uint8Array(Buffer.concat(chunks)),
-      };
-      received.push(entry);
-      const answer = reply(entry);
-      if (answer === undefined) return;
-      response.writeHead(answer.status ?? 200, { "content-type": answer.type ?? "application/octet-stream" });
-      response.end(answer.body);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, port, received };
-}
+const fakePRuntime = useFakeHttpServers();
 
 async function rejection(run: () => Promise<unknown>) {
   try {
@@ -168,8 +121,7 @@ describe("PRuntimeClient", () => {
 
   it("reports a refused connection as PHERRY_PRUNTIME_UNREACHABLE", async () => {
     const pruntime = await fakePRuntime(() => ({ body: new Uint8Array() }));
-    const server = servers.pop()!;
-    await new Promise((resolve) => server.close(resolve));
+    await pruntime.close();
     const error = await rejection(() => new PRuntimeClient(pruntime.url).info());
     expect(error).toMatchObject({ code: "PHERRY_PRUNTIME_UNREACHABLE", details: { path: "/info" } });
   });
