@@ -5,6 +5,7 @@ export * from "./errors/index.js";
 export * from "./extrinsic/index.js";
 export * from "./finality/index.js";
 export * from "./hashing/index.js";
+export * from "./keyHierarchy/index.js";
 export * from "./keys/index.js";
 export * from "./mq/index.js";
 export * from "./pruntimeApi/index.js";

@@ -4,7 +4,8 @@
  */
 export interface PRuntimePublicInfo {
   readonly version: string;
-  readonly role: "worker";
+  /** "gatekeeper" while the chain (at `dispatchedHeight`) lists this worker as a gatekeeper. */
+  readonly role: "worker" | "gatekeeper";
   readonly platform: "sim" | "gramine";
   readonly measurement: string;
   readonly identityPublicKey: string;
@@ -17,4 +18,25 @@ export interface PRuntimePublicInfo {
   readonly authoritySetId: string | null;
   readonly messages: { readonly count: string; readonly digest: string };
   readonly egressPending: number;
+  readonly gatekeeper: GatekeeperKeyStatus;
+  /** The clusters whose key this worker holds, with the public keys derived from it. */
+  readonly clusters: readonly ClusterKeyStatus[];
+}
+
+/** A gatekeeper's master key as it may be shown: whether it holds one, which, and its public key. */
+export interface GatekeeperKeyStatus {
+  readonly masterKey: "none" | "holding";
+  /** The rotation id of the key it holds (0 is the launch), decimal; null without a key. */
+  readonly rotationId: string | null;
+  readonly masterPubkey: string | null;
+  /** How many master keys it keeps (the current one and every earlier one). */
+  readonly historyLength: number;
+}
+
+export interface ClusterKeyStatus {
+  readonly cluster: string;
+  readonly pubkey: string;
+  readonly ecdhPubkey: string;
+  /** Contracts of the cluster whose keys this worker derived. */
+  readonly contracts: number;
 }
