@@ -33,6 +33,7 @@ import { CheckpointError } from "./checkpoint/checkpointError.js";
 import { CheckpointStore } from "./checkpoint/checkpointStore.js";
 import { EgressQueue } from "./dispatch/egressQueue.js";
 import { type BlockContext, MessageRouter } from "./dispatch/messageRouter.js";
+import { KeyHierarchyHandler } from "./keyHierarchy/keyHierarchyHandler.js";
 import { EnclaveKeys } from "./keys/enclaveKeys.js";
 import { LightClientError } from "./lightClient/lightClientError.js";
 import type { EnclavePlatform } from "./platform/enclavePlatform.js";
@@ -67,6 +68,7 @@ export class PRuntime {
   readonly keys: EnclaveKeys;
   readonly router = new MessageRouter();
   readonly egress = new EgressQueue();
+  readonly keyHierarchy: KeyHierarchyHandler;
   readonly #logger: Logger | undefined;
   readonly #checkpoints: CheckpointStore;
   readonly #checkpointEvery: number;
@@ -84,6 +86,9 @@ export class PRuntime {
     this.#checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     this.egress.addSender(workerOrigin(keys.identity.publicKey), keys.identity, 0n);
     this.router.on(topicToString(HEARTBEAT_CHALLENGE_TOPIC), new HeartbeatResponder(keys.identity.publicKey));
+    this.keyHierarchy = new KeyHierarchyHandler(keys);
+    this.keyHierarchy.register(this.router);
+    this.egress.addSource(this.keyHierarchy);
   }
 
   /** Unseals the keys (creating them on first start) and resumes from the newest valid checkpoint. */
@@ -114,7 +119,7 @@ export class PRuntime {
     const chain = this.#chain;
     return {
       version: PRUNTIME_VERSION,
-      role: "worker",
+      role: this.keyHierarchy.gatekeeper.isGatekeeper(chain?.storage) ? "gatekeeper" : "worker",
       platform: this.platform.kind,
       measurement: toHex(this.platform.measurement),
       identityPublicKey: toHex(this.keys.identity.publicKey),
@@ -129,6 +134,8 @@ export class PRuntime {
         digest: toHex(chain?.messages.digest ?? new Uint8Array(32)),
       },
       egressPending: this.egress.pendingCount,
+      gatekeeper: this.keyHierarchy.gatekeeper.status(),
+      clusters: this.keyHierarchy.clusters.status(),
     };
   }
 
@@ -183,7 +190,7 @@ export class PRuntime {
   }
 
   egressMessages(): SignedMessage[] {
-    return this.egress.pending();
+    return this.egress.pending(this.#chain?.storage);
   }
 
   /** The registration info and evidence binding it to this enclave (`report_data` = its hash ++ zeros). */

@@ -1,6 +1,15 @@
 import {
   type AuthorityList,
+  type ClusterInfo,
+  clusterInfoCodec,
+  clusterInfoKey,
+  clusterKeysKey,
   decodeExact,
+  gatekeeperListCodec,
+  KEY_HIERARCHY_STORAGE,
+  masterPubkeyCodec,
+  type PublicKeys,
+  publicKeysCodec,
   encodeMessageOrigin,
   type Message,
   type MessageOrigin,
@@ -64,4 +73,35 @@ export function timestampNow(state: VerifiedStorage): bigint {
 /** Whether the chain has a registration record for this worker (`PhalaRegistry.Workers`). */
 export function isWorkerRegistered(state: VerifiedStorage, identityPublicKey: Uint8Array): boolean {
   return state.get(workerRecordKey(identityPublicKey)) !== undefined;
+}
+
+/** `PhalaRegistry.Gatekeepers`: the workers acting as gatekeepers. */
+export function gatekeepers(state: VerifiedStorage): Uint8Array[] {
+  return read(state, KEY_HIERARCHY_STORAGE.gatekeepers, gatekeeperListCodec.dec, [], "PhalaRegistry.Gatekeepers");
+}
+
+/** `PhalaRegistry.GatekeeperMasterPubkey`, once the master key was launched. */
+export function masterPubkey(state: VerifiedStorage): Uint8Array | undefined {
+  return read(state, KEY_HIERARCHY_STORAGE.masterPubkey, masterPubkeyCodec.dec, undefined, "GatekeeperMasterPubkey");
+}
+
+export function clusterInfo(state: VerifiedStorage, cluster: Uint8Array): ClusterInfo | undefined {
+  return read<ClusterInfo | undefined>(
+    state,
+    clusterInfoKey(cluster),
+    clusterInfoCodec.dec,
+    undefined,
+    "PhalaPhatContracts.Clusters",
+  );
+}
+
+/** The public keys the gatekeepers published for a cluster (`PhalaPhatContracts.ClusterKeys`). */
+export function clusterKeys(state: VerifiedStorage, cluster: Uint8Array): PublicKeys | undefined {
+  return read<PublicKeys | undefined>(
+    state,
+    clusterKeysKey(cluster),
+    publicKeysCodec.dec,
+    undefined,
+    "PhalaPhatContracts.ClusterKeys",
+  );
 }

@@ -30,12 +30,28 @@ export interface OutboxState {
 }
 
 /**
+ * Messages produced on demand rather than queued: the deterministic senders (Gatekeeper, a
+ * Cluster) whose messages are a function of public chain events and the key held now. `state`
+ * is the newest verified state (undefined before init).
+ */
+export interface EgressSource {
+  pending(state: VerifiedStorage | undefined): SignedMessage[];
+  /** Forgets what verified state shows the chain took. */
+  purge(state: VerifiedStorage): void;
+}
+
+/**
  * What pRuntime has to say to the chain: per sender, signed messages with consecutive sequence
  * numbers. A message stays until verified chain state shows the chain took its sequence, so
  * pherry may fetch and submit the same message any number of times; the chain takes it once.
  */
 export class EgressQueue {
   readonly #outboxes = new Map<string, Outbox>();
+  readonly #sources: EgressSource[] = [];
+
+  addSource(source: EgressSource): void {
+    this.#sources.push(source);
+  }
 
   /** Lets `origin` send, signing with `signer`; its sequence starts where the chain expects it. */
   addSender(origin: MessageOrigin, signer: Ed25519Keypair, nextSequence: bigint): void {
@@ -60,6 +76,7 @@ export class EgressQueue {
 
   /** Drops what verified state shows the chain took: every message below the sender's next expected sequence. */
   purge(state: VerifiedStorage): void {
+    for (const source of this.#sources) source.purge(state);
     for (const outbox of this.#outboxes.values()) {
       const ingress = offchainIngressAt(state, outbox.ingressKey);
       if (outbox.messages.length > 0 && outbox.messages[0]!.sequence < ingress) {
@@ -70,10 +87,12 @@ export class EgressQueue {
   }
 
   /** Every message the chain has not taken yet, per sender in sequence order. */
-  pending(): SignedMessage[] {
-    return [...this.#outboxes.values()].flatMap((o) => o.messages);
+  pending(state?: VerifiedStorage): SignedMessage[] {
+    const queued = [...this.#outboxes.values()].flatMap((o) => o.messages);
+    return this.#sources.length === 0 ? queued : [...queued, ...this.#sources.flatMap((s) => s.pending(state))];
   }
 
+  /** Queued messages only: what the sources would produce costs crypto to find out. */
   get pendingCount(): number {
     let count = 0;
     for (const outbox of this.#outboxes.values()) count += outbox.messages.length;
