@@ -1,10 +1,4 @@
-import {
-  type Ed25519Keypair,
-  equalBytes,
-  type MessageOrigin,
-  type SignedMessage,
-  signMessage,
-} from "@phala-ts/core";
+import { type Ed25519Keypair, equalBytes, type MessageOrigin, type SignedMessage, signMessage } from "@phala-ts/core";
 import { type Codec, Struct, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
 import { offchainIngressAt, offchainIngressKey, type VerifiedStorage } from "../chain/chainStorage.js";
 

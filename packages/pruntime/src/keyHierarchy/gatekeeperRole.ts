@@ -33,7 +33,7 @@ import { Bytes, Struct, u64 } from "@polkadot-api/substrate-bindings";
 import { gatekeepers, masterPubkey, type VerifiedStorage } from "../chain/chainStorage.js";
 import type { BlockContext } from "../dispatch/messageRouter.js";
 import type { EnclaveKeys } from "../keys/enclaveKeys.js";
-import { DeterministicOutbox, type DueItem, type Produced, outboxStateCodec } from "./deterministicOutbox.js";
+import { DeterministicOutbox, type DueItem, outboxStateCodec, type Produced } from "./deterministicOutbox.js";
 import { type GatekeeperWork, gatekeeperWorkCodec } from "./gatekeeperWork.js";
 import { KeyHierarchyError } from "./keyHierarchyError.js";
 import { MasterKeyHistory } from "./masterKeyHistory.js";
@@ -113,7 +113,10 @@ export class GatekeeperRole {
   onMasterKeyShare(share: KeyShare, block: BlockContext): void {
     if (!equalBytes(share.recipient, this.#keys.identity.publicKey)) return;
     if (!this.isGatekeeper(block.state)) {
-      throw new KeyHierarchyError("KEYS_NOT_GATEKEEPER", "a master key share reached a worker that is not a gatekeeper");
+      throw new KeyHierarchyError(
+        "KEYS_NOT_GATEKEEPER",
+        "a master key share reached a worker that is not a gatekeeper",
+      );
     }
     if (this.#history.holding) return;
     const expected = masterPubkey(block.state);

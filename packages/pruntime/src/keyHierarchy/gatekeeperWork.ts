@@ -8,7 +8,10 @@ export type GatekeeperWork =
       readonly type: "MasterKeyRotation";
       readonly value: { readonly rotationId: bigint; readonly gatekeepers: WorkerKeys[] };
     }
-  | { readonly type: "ClusterKeys"; readonly value: { readonly cluster: Uint8Array; readonly masterRotationId: bigint } }
+  | {
+      readonly type: "ClusterKeys";
+      readonly value: { readonly cluster: Uint8Array; readonly masterRotationId: bigint };
+    }
   | {
       readonly type: "ClusterKeyShare";
       readonly value: { readonly cluster: Uint8Array; readonly masterRotationId: bigint; readonly worker: WorkerKeys };

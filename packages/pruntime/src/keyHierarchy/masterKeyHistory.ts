@@ -105,9 +105,13 @@ export class MasterKeyHistory {
   #expectPubkey(expected: Uint8Array): void {
     const actual = this.current()?.identity.publicKey;
     if (actual === undefined || !equalBytes(actual, expected)) {
-      throw new KeyHierarchyError("KEYS_PUBKEY_MISMATCH", "the master key does not match the chain's master public key", {
-        expected: toHex(expected),
-      });
+      throw new KeyHierarchyError(
+        "KEYS_PUBKEY_MISMATCH",
+        "the master key does not match the chain's master public key",
+        {
+          expected: toHex(expected),
+        },
+      );
     }
   }
 }
