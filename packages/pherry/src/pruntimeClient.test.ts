@@ -30,6 +30,8 @@ const info: PRuntimeInfo = {
   authoritySetId: "0",
   messages: { count: "0", digest: `0x${"00".repeat(32)}` },
   egressPending: 2,
+  gatekeeper: { masterKey: "none", rotationId: null, masterPubkey: null, historyLength: 0 },
+  clusters: [],
 };
 
 describe("PRuntimeClient", () => {
