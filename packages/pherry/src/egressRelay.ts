@@ -2,7 +2,7 @@ import { byteKey, encodeMessageOrigin, type SignedMessage, signedMessageCodec, t
 import { Vector } from "@polkadot-api/substrate-bindings";
 import { syncOffchainMessageCall } from "./chainCalls.js";
 import type { ExtrinsicSubmitter } from "./extrinsicSubmitter.js";
-import { isInvalidTransaction } from "./nodeRpc.js";
+import { isInvalidTransaction, isPriorityTooLow } from "./nodeRpc.js";
 import type { PRuntimeClient } from "./pruntimeClient.js";
 
 const signedMessagesCodec = Vector(signedMessageCodec);
@@ -28,7 +28,9 @@ function bySender(messages: readonly SignedMessage[]): SignedMessage[][] {
 /**
  * Hands pRuntime's egress to the chain, each message once: per sender, the chain says which
  * sequence it expects next, counting what its pool already holds, and only messages from there on
- * are submitted, in order. A message the chain took since (`Stale`) is skipped; any other refusal
+ * are submitted, in order. A message the chain took since (`Stale`), or whose sequence another
+ * pherry already put in the pool (`PriorityTooLow`: gatekeepers and cluster workers send the same
+ * messages), is skipped; any other refusal
  * ends this sender's round, and the next round starts again from what the chain expects.
  */
 export async function relayEgress(pruntime: PRuntimeClient, submitter: ExtrinsicSubmitter): Promise<EgressRound> {
@@ -44,7 +46,8 @@ export async function relayEgress(pruntime: PRuntimeClient, submitter: Extrinsic
         await submitter.submit(await submitter.sign(call));
         submitted++;
       } catch (error) {
-        if (isInvalidTransaction(error, "Stale")) continue;
+        // Taken since, or another enclave of a shared sender (Gatekeeper, a Cluster) was first.
+        if (isInvalidTransaction(error, "Stale") || isPriorityTooLow(error)) continue;
         throw error;
       }
     }

@@ -5,7 +5,7 @@ export { registerWorkerCall, syncOffchainMessageCall } from "./chainCalls.js";
 export { ChainMetadata } from "./chainMetadata.js";
 export { type EgressRound, relayEgress } from "./egressRelay.js";
 export { ERA_PERIOD, ExtrinsicSubmitter } from "./extrinsicSubmitter.js";
-export { isInvalidTransaction, NodeRpc } from "./nodeRpc.js";
+export { isInvalidTransaction, isPriorityTooLow, NodeRpc } from "./nodeRpc.js";
 export { loadOperatorAccount, type OperatorAccountSource } from "./operatorAccount.js";
 export { Pherry, type PherryOptions, type RoundReport } from "./pherry.js";
 export { isTransient, PherryError, type PherryErrorCode } from "./pherryError.js";

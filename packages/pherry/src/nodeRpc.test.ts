@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { describe, expect, it } from "vitest";
 import { asyncErrorCodeOf } from "../../core/src/testing/errorCode.test-util.js";
 import { useFakeHttpServers } from "./fakeHttpServer.test-util.js";
-import { isInvalidTransaction, NodeRpc } from "./nodeRpc.js";
+import { isInvalidTransaction, isPriorityTooLow, NodeRpc } from "./nodeRpc.js";
 
 interface Received {
   readonly method: string | undefined;
@@ -86,6 +86,20 @@ describe("NodeRpc", () => {
     expect(isInvalidTransaction(error)).toBe(true);
     expect(isInvalidTransaction(error, "Stale")).toBe(true);
     expect(isInvalidTransaction(error, "Future")).toBe(false);
+    expect(isPriorityTooLow(error)).toBe(false);
+  });
+
+  it("recognises the pool's refusal of a second transaction for the same tags", async () => {
+    const node = await fakeNode((request) => ({
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: request.body.id,
+        error: { code: 1014, message: "Priority is too low" },
+      }),
+    }));
+    const error = await rejection(() => new NodeRpc(node.url).call("author_submitExtrinsic", ["0x00"]));
+    expect(isPriorityTooLow(error)).toBe(true);
+    expect(isInvalidTransaction(error)).toBe(false);
   });
 
   it("keeps an error without data, and an HTTP error status carrying a JSON-RPC error", async () => {

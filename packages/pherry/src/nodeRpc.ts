@@ -69,3 +69,12 @@ export function isInvalidTransaction(error: unknown, reason?: string): boolean {
     (reason === undefined || error.details.data === reason)
   );
 }
+
+/**
+ * Whether the pool refused a transaction because another one providing the same tags is there
+ * (Substrate's 1014 "Priority is too low"): for a message of a shared sender (Gatekeeper, a
+ * Cluster), another enclave's pherry submitted the same sequence first.
+ */
+export function isPriorityTooLow(error: unknown): boolean {
+  return error instanceof PherryError && error.code === "PHERRY_NODE_ERROR" && error.details.rpcCode === 1014;
+}
