@@ -1,8 +1,18 @@
-import { decodeExact, fromHex, IMMORTAL_ERA, type Keypair, signExtrinsic, storageKey, toHex } from "@phala-ts/core";
+import {
+  decodeExact,
+  devAccounts,
+  fromHex,
+  IMMORTAL_ERA,
+  type Keypair,
+  signExtrinsic,
+  storageKey,
+  toHex,
+} from "@phala-ts/core";
 import { u128 } from "@polkadot-api/substrate-bindings";
 import { createPhalaRuntime } from "../../packages/node/src/pallets/phalaRuntime.js";
 import { type AccountInfo, AccountInfoType, EMPTY_ACCOUNT } from "../../packages/node/src/pallets/system.js";
 import { addressOf } from "../../packages/node/src/runtime/multiAddress.js";
+import type { RuntimeCall } from "../../packages/node/src/runtime/runtime.js";
 import type { RpcClient } from "./rpcClient.test-util.js";
 
 export const runtime = createPhalaRuntime();
@@ -59,4 +69,16 @@ export async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Signs `call` by `from` at its next nonce (pool included) and submits it; resolves with the extrinsic hash. */
+export async function submitCall(rpc: RpcClient, from: Keypair, call: RuntimeCall): Promise<string> {
+  const nonce = await rpc.call<number>("system_accountNextIndex", [toHex(from.accountId)]);
+  const xt = signed(from, runtime.encodeCall(call), nonce, await chainInfo(rpc));
+  return rpc.call<string>("author_submitExtrinsic", [toHex(xt)]);
+}
+
+/** `call` wrapped in `Sudo.sudo`, submitted by the dev chain's sudo key (//Alice). */
+export function sudoCall(rpc: RpcClient, call: RuntimeCall): Promise<string> {
+  return submitCall(rpc, devAccounts("sr25519").Alice, { type: "Sudo", value: { type: "sudo", value: { call } } });
 }

@@ -1,5 +1,4 @@
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import {
   decodeExact,
@@ -16,31 +15,13 @@ import { u64 } from "@polkadot-api/substrate-bindings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devSpec, specToJson } from "../../packages/node/src/chain/chainSpec.js";
 import type { RuntimeCall } from "../../packages/node/src/runtime/runtime.js";
-import { chainInfo, runtime, signed, until } from "./chainHelpers.test-util.js";
-import { type PhalaProcess, spawnNode, spawnPhala, spawnPRuntime, tempBasePath } from "./nodeProcess.test-util.js";
+import { runtime, sudoCall, until } from "./chainHelpers.test-util.js";
+import { type PhalaProcess, spawnNode, tempBasePath } from "./nodeProcess.test-util.js";
 import { RpcClient } from "./rpcClient.test-util.js";
+import { freePort, infoOf, logged, WorkerProcesses } from "./workerProcess.test-util.js";
 
 const sr = devAccounts("sr25519");
 const U32_MAX = 0xffff_ffff;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Info {
-  identityPublicKey: string;
-  ecdhPublicKey: string;
-  measurement: string;
-  dispatchedHeight: number;
-  stateRoot: string | null;
-  egressPending: number;
-}
-
-const infoOf = async (url: string): Promise<Info> => (await fetch(`${url}/info`)).json() as Promise<Info>;
 
 /** A chain spec file: the dev chain with fast blocks, or one that refuses simulated evidence. */
 function writeSpec(dir: string, options: { allowSimulated: boolean }): string {
@@ -55,60 +36,12 @@ function writeSpec(dir: string, options: { allowSimulated: boolean }): string {
   return path;
 }
 
-/** One worker: a node (its own or shared), a pRuntime and a pherry, restartable on fixed ports. */
-class Worker {
-  pruntime!: PhalaProcess;
-  pherry!: PhalaProcess;
-  readonly pruntimeUrl: string;
-
-  constructor(
-    readonly dir: string,
-    readonly pruntimePort: number,
-    readonly nodeUrl: () => string,
-  ) {
-    this.pruntimeUrl = `http://127.0.0.1:${pruntimePort}`;
-  }
-
-  async startPRuntime(): Promise<void> {
-    this.pruntime = await spawnPRuntime([
-      "--data-dir",
-      join(this.dir, "pruntime"),
-      "--port",
-      String(this.pruntimePort),
-      "--checkpoint-every",
-      "25",
-    ]);
-  }
-
-  async startPherry(): Promise<void> {
-    this.pherry = await spawnPhala([
-      "pherry",
-      "--node",
-      this.nodeUrl(),
-      "--pruntime",
-      this.pruntimeUrl,
-      "--operator",
-      "//Bob",
-      "--poll-interval",
-      "50",
-    ]);
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([this.pherry?.stop(), this.pruntime?.stop()]);
-  }
-}
-
-function logged(process: PhalaProcess, pattern: RegExp): Record<string, unknown> | undefined {
-  return process.logs.find((record) => pattern.test(String(record["msg"])));
-}
-
 describe("pherry between a real node and a real pRuntime", () => {
   const base = tempBasePath();
   let node: PhalaProcess;
   let nodePort: number;
   let rpc: RpcClient;
-  let worker: Worker;
+  let worker: WorkerProcesses;
   const cleanups: (() => Promise<void>)[] = [];
 
   const nodeArgs = (spec: string, dir: string, port: number) => [
@@ -125,17 +58,7 @@ describe("pherry between a real node and a real pRuntime", () => {
   const startNode = async () => {
     node = await spawnNode(nodeArgs(writeSpec(base.path, { allowSimulated: true }), join(base.path, "node"), nodePort));
   };
-  const sudo = async (call: RuntimeCall) => {
-    const chain = await chainInfo(rpc);
-    const nonce = await rpc.call<number>("system_accountNextIndex", [toHex(sr.Alice.accountId)]);
-    const xt = signed(
-      sr.Alice,
-      runtime.encodeCall({ type: "Sudo", value: { type: "sudo", value: { call } } }),
-      nonce,
-      chain,
-    );
-    await rpc.call("author_submitExtrinsic", [toHex(xt)]);
-  };
+  const sudo = (call: RuntimeCall) => sudoCall(rpc, call);
   const storageAt = async (key: Uint8Array, at?: string) =>
     rpc.call<string | null>("state_getStorage", [toHex(key), ...(at === undefined ? [] : [at])]);
   const workerRecord = async (identity: string) => {
@@ -147,7 +70,7 @@ describe("pherry between a real node and a real pRuntime", () => {
     nodePort = await freePort();
     await startNode();
     rpc = await RpcClient.connect(node.url);
-    worker = new Worker(join(base.path, "worker"), await freePort(), () => `ws://127.0.0.1:${nodePort}`);
+    worker = new WorkerProcesses(join(base.path, "worker"), await freePort(), () => `ws://127.0.0.1:${nodePort}`);
     await worker.startPRuntime();
     await worker.startPherry();
   }, 60_000);
@@ -205,7 +128,7 @@ describe("pherry between a real node and a real pRuntime", () => {
     const dir = join(base.path, "strict");
     const port = await freePort();
     const strict = await spawnNode(nodeArgs(writeSpec(base.path, { allowSimulated: false }), join(dir, "node"), port));
-    const strictWorker = new Worker(join(dir, "worker"), await freePort(), () => strict.url);
+    const strictWorker = new WorkerProcesses(join(dir, "worker"), await freePort(), () => strict.url);
     cleanups.push(async () => {
       await strictWorker.stop();
       await strict.stop();
