@@ -1,4 +1,18 @@
-import { devAccounts, encodeExtrinsic, IMMORTAL_ERA, signExtrinsic, toHex, topicFromString } from "@phala-ts/core";
+import {
+  clusterInfoCodec,
+  clusterInfoKey,
+  clusterKeysKey,
+  contractInfoCodec,
+  contractInfoKey,
+  contractKeysKey,
+  devAccounts,
+  encodeExtrinsic,
+  IMMORTAL_ERA,
+  publicKeysCodec,
+  signExtrinsic,
+  toHex,
+  topicFromString,
+} from "@phala-ts/core";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { Metadata, TypeRegistry } from "@polkadot/types";
@@ -175,6 +189,22 @@ describe("polkadot.js with our metadata", () => {
             signature: new Uint8Array(64).fill(9),
           }),
       ],
+      [call("PhalaRegistry", "rotateMasterKey", {}), () => txOf("phalaRegistry", "rotateMasterKey")()],
+      [
+        call("PhalaPhatContracts", "addCluster", {
+          workers: [worker],
+          permission: { type: "OnlyOwners", value: [alice, bob] },
+        }),
+        () => txOf("phalaPhatContracts", "addCluster")([worker], { OnlyOwners: [alice, bob] }),
+      ],
+      [
+        call("PhalaPhatContracts", "addCluster", { workers: [], permission: { type: "Public", value: undefined } }),
+        () => txOf("phalaPhatContracts", "addCluster")([], "Public"),
+      ],
+      [
+        call("PhalaPhatContracts", "instantiate", { codeHash: worker, cluster: alice, salt: remark }),
+        () => txOf("phalaPhatContracts", "instantiate")(worker, alice, hex(remark)),
+      ],
     ];
     for (const [ours, theirs] of cases) {
       const label = `${ours.type}.${ours.value.type}`;
@@ -223,6 +253,51 @@ describe("polkadot.js with our metadata", () => {
     expect(
       registry.createType(issuance.outputType, genesisState.get(balancesStorage.TotalIssuance.key)).toString(),
     ).toBe((2_000n * PHA).toString());
+  });
+
+  it("reads the key hierarchy's records, as core writes them, with the metadata's types", () => {
+    const id = new Uint8Array(32).fill(3);
+    const aliceJson = registry.createType("AccountId", alice).toJSON();
+    const keys = { pubkey: new Uint8Array(32).fill(4), ecdhPubkey: new Uint8Array(32).fill(5) };
+    const keysJson = { pubkey: toHex(keys.pubkey), ecdhPubkey: toHex(keys.ecdhPubkey) };
+    const records: [item: string, coreKey: Uint8Array, value: Uint8Array, json: unknown][] = [
+      [
+        "clusters",
+        clusterInfoKey(id),
+        clusterInfoCodec.enc({
+          permission: { type: "OnlyOwners", value: [alice] },
+          workers: [ed.Bob.publicKey],
+          masterRotationId: 7n,
+        }),
+        { permission: { onlyOwners: [aliceJson] }, workers: [toHex(ed.Bob.publicKey)], masterRotationId: 7 },
+      ],
+      [
+        "clusters",
+        clusterInfoKey(id),
+        clusterInfoCodec.enc({ permission: { type: "Public", value: undefined }, workers: [], masterRotationId: 0n }),
+        { permission: { public: null }, workers: [], masterRotationId: 0 },
+      ],
+      ["clusterKeys", clusterKeysKey(id), publicKeysCodec.enc(keys), keysJson],
+      [
+        "contracts",
+        contractInfoKey(id),
+        contractInfoCodec.enc({ deployer: alice, codeHash: id, cluster: id, salt: Uint8Array.of(1, 2) }),
+        {
+          deployer: registry.createType("AccountId", alice).toJSON(),
+          codeHash: toHex(id),
+          cluster: toHex(id),
+          salt: "0x0102",
+        },
+      ],
+      ["contractKeys", contractKeysKey(id), publicKeysCodec.enc(keys), keysJson],
+    ];
+    for (const [item, coreKey, value, json] of records) {
+      const storageKey = registry.createType("StorageKey", [queryOf("phalaPhatContracts", item), [id]]);
+      expect(toHex(storageKey.toU8a(true)), item).toBe(toHex(coreKey));
+      const decoded = registry.createType(storageKey.outputType, value);
+      expect(decoded.toHex(), item).toBe(toHex(value));
+      expect(decoded.toJSON(), item).toEqual(json);
+    }
   });
 
   it("reads our constants as their declared values", () => {

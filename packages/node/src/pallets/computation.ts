@@ -1,5 +1,4 @@
 import {
-  decodeExact,
   HEARTBEAT_CHALLENGE_TOPIC,
   HEARTBEAT_TOPIC,
   heartbeatChallengeCodec,
@@ -13,7 +12,7 @@ import { bindStorage, call, definePallet } from "../runtime/pallet.js";
 import { type TypeOf, t } from "../runtime/scaleType.js";
 import { storageMap, storageValue } from "../runtime/storageItem.js";
 import { DB_WRITE, weight } from "../runtime/weight.js";
-import { type OnChainHandler, pushPalletMessage } from "./mq.js";
+import { decodeOnChainPayload, type OnChainHandler, pushPalletMessage } from "./mq.js";
 import { PALLET_INDEX } from "./palletIndices.js";
 import { registryStorage } from "./registry.js";
 
@@ -73,12 +72,10 @@ const takeHeartbeat: OnChainHandler = (exec: ExecutionContext, message: Message)
       type: "HeartbeatRefused",
       value: { worker, challengeBlock, reason: { type: reason, value: undefined } },
     });
-  try {
-    // Exactly a heartbeat: pRuntime sends four bytes, so trailing bytes are Malformed too.
-    challengeBlock = decodeExact(heartbeatCodec.dec, message.payload, "Heartbeat").challengeBlock;
-  } catch {
-    return refuse("Malformed");
-  }
+  // Exactly a heartbeat: pRuntime sends four bytes, so trailing bytes are Malformed too.
+  const heartbeat = decodeOnChainPayload(heartbeatCodec, message.payload, "Heartbeat");
+  if (heartbeat === undefined) return refuse("Malformed");
+  challengeBlock = heartbeat.challengeBlock;
   if (registryStorage.Workers.get(exec.state, worker) === undefined) return refuse("Unregistered");
   const now = exec.block.number;
   if (challengeBlock >= now || now - challengeBlock > storage.HeartbeatWindow.get(exec.state)) return refuse("Late");

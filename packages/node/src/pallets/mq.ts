@@ -1,4 +1,5 @@
 import {
+  decodeExact,
   isOnChainOnlyTopic,
   type Message,
   type MessageOrigin,
@@ -9,6 +10,7 @@ import {
   topicToString,
   verifySignedMessage,
 } from "@phala-ts/core";
+import type { Codec } from "@polkadot-api/substrate-bindings";
 import type { ExecutionContext } from "../runtime/context.js";
 import { DispatchError, PalletErrors } from "../runtime/dispatchError.js";
 import { bindStorage, call, definePallet } from "../runtime/pallet.js";
@@ -65,15 +67,29 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
 /**
  * The public key that signs a sender's offchain messages, or undefined when the sender cannot
  * sign (yet): a worker signs with its identity key; gatekeeper, cluster and contract keys come
- * from the registry once it exists.
+ * from chain state once they are published (the runtime's resolver is senderKeys.ts).
  */
 export type SenderKeyResolver = (state: StorageReader, sender: MessageOrigin) => Uint8Array | undefined;
 
 export const workerKeyResolver: SenderKeyResolver = (_state, sender) =>
   sender.type === "Worker" ? sender.value : undefined;
 
-/** A pallet's handler for messages on an on-chain-only (`^…`) topic. */
+/**
+ * A pallet's handler for messages on an on-chain-only (`^…`) topic. It must never throw: the
+ * message is signed by an attested enclave and its sequence must be taken whatever the verdict,
+ * or the sender's later messages would wait behind it forever. A refusal is an event that changes
+ * nothing else.
+ */
 export type OnChainHandler = (exec: ExecutionContext, message: Message) => void;
+
+/** An on-chain message's payload, decoded exactly; undefined when it is malformed (trailing bytes too). */
+export function decodeOnChainPayload<T>(codec: Codec<T>, payload: Uint8Array, what: string): T | undefined {
+  try {
+    return decodeExact(codec.dec, payload, what);
+  } catch {
+    return undefined;
+  }
+}
 
 function queue(exec: ExecutionContext, message: Message, sequence: bigint | undefined): void {
   if (message.destination.length === 0 || isOnChainOnlyTopic(message.destination)) throw errors.error("BadDestination");

@@ -9,4 +9,5 @@ export const PALLET_INDEX = {
   PhalaMq: 6,
   PhalaRegistry: 7,
   PhalaComputation: 8,
+  PhalaPhatContracts: 9,
 } as const;

@@ -1,8 +1,11 @@
 import { Runtime, type RuntimeVersion } from "../runtime/runtime.js";
 import { balances } from "./balances.js";
 import { computation, computationHandlers } from "./computation.js";
-import { createMq } from "./mq.js";
-import { registry, registrySenderKeys } from "./registry.js";
+import { masterKeyHandlers } from "./masterKey.js";
+import { createMq, type OnChainHandler } from "./mq.js";
+import { phatContracts, phatContractsHandlers } from "./phatContracts.js";
+import { registry } from "./registry.js";
+import { senderKeys } from "./senderKeys.js";
 import { session } from "./session.js";
 import { createSudo } from "./sudo.js";
 import { system } from "./system.js";
@@ -19,6 +22,13 @@ export const PHALA_RUNTIME_VERSION: RuntimeVersion = {
   stateVersion: 1,
 };
 
+/** Every pallet's handlers of on-chain-only (`^…`) topics, for the mq. */
+const onChainHandlers: ReadonlyMap<string, OnChainHandler> = new Map([
+  ...computationHandlers,
+  ...masterKeyHandlers,
+  ...phatContractsHandlers,
+]);
+
 /** The Phala-TS runtime: every pallet, composed by index. */
 export function createPhalaRuntime(version: RuntimeVersion = PHALA_RUNTIME_VERSION): Runtime {
   let runtime: Runtime | undefined;
@@ -33,9 +43,10 @@ export function createPhalaRuntime(version: RuntimeVersion = PHALA_RUNTIME_VERSI
     transactionPayment,
     createSudo(getRuntime),
     session,
-    createMq({ onChainHandlers: computationHandlers, resolveSenderKey: registrySenderKeys }),
+    createMq({ onChainHandlers, resolveSenderKey: senderKeys }),
     registry,
     computation,
+    phatContracts,
   ]);
   return runtime;
 }

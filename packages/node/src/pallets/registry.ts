@@ -18,23 +18,26 @@ import {
 } from "@phala-ts/core";
 import { Struct, u8, Variant } from "@polkadot-api/substrate-bindings";
 import type { ExecutionContext } from "../runtime/context.js";
-import { type DispatchError, PalletErrors } from "../runtime/dispatchError.js";
-import { bindStorage, call, definePallet } from "../runtime/pallet.js";
-import { AccountId32, type TypeOf, t } from "../runtime/scaleType.js";
-import { storageMap, storageValue } from "../runtime/storageItem.js";
+import type { DispatchError } from "../runtime/dispatchError.js";
+import { call, definePallet } from "../runtime/pallet.js";
+import { AccountId32, t } from "../runtime/scaleType.js";
 import { DB_READ, DB_WRITE, type Weight, weight } from "../runtime/weight.js";
-import { pushPalletMessage, type SenderKeyResolver } from "./mq.js";
+import { withAdded, withRemoved } from "./byteLists.js";
+import { masterKeyCalls } from "./masterKey.js";
+import { pushPalletMessage } from "./mq.js";
 import { PALLET_INDEX } from "./palletIndices.js";
+import {
+  type AttestationPolicy,
+  DEFAULT_ATTESTATION_POLICY,
+  registryErrors as errors,
+  registryEvents as events,
+  Measurement,
+  type RegistryError,
+  registryStorage as storage,
+  type WorkerInfo,
+} from "./registryState.js";
 import { systemStorage } from "./system.js";
 import { timestampStorage } from "./timestamp.js";
-
-const Measurement = t.named(["phala_types", "PRuntimeMeasurement"], t.fixed(32));
-const WorkerPublicKey = t.named(["sp_core", "ed25519", "Public"], t.fixed(32));
-const AttestationProvider = t.variant(["phala_types", "AttestationProvider"], {
-  Simulated: [0],
-  SgxDcap: [1],
-  SgxIas: [2],
-});
 
 const RuntimeInfoType = t.withCodec(
   runtimeInfoCodec,
@@ -48,136 +51,6 @@ const RuntimeInfoType = t.withCodec(
     operator: t.option(AccountId32),
   }),
 );
-
-const WorkerInfoType = t.struct(["phala_pallets", "registry", "WorkerInfo"], {
-  pubkey: WorkerPublicKey,
-  ecdhPubkey: t.fixed(32),
-  runtimeVersion: t.u32,
-  machineId: t.bytes,
-  features: t.vec(t.u32),
-  operator: t.option(AccountId32),
-  attestationProvider: AttestationProvider,
-  measurement: Measurement,
-  confidenceLevel: t.u8,
-  /** When the worker last registered, in milliseconds (the block's `Timestamp.Now`). */
-  lastUpdated: t.u64,
-});
-export type WorkerInfo = TypeOf<typeof WorkerInfoType>;
-
-const AttestationPolicyType = t.struct(["phala_pallets", "registry", "AttestationPolicy"], {
-  /** Whether simulated quotes count (development chains only); they get confidence 5. */
-  allowSimulated: t.bool,
-  /** Whose simulated quotes count: the sim platform's quoting keys. */
-  simulatedQuotingKeys: t.vec(t.fixed(32)),
-  /** Whether SGX DCAP quotes (with their collateral in the evidence) count. */
-  allowDcap: t.bool,
-  /** Whether legacy IAS (EPID) reports count: IAS reached end of life in 2025. */
-  allowIas: t.bool,
-  /**
-   * The highest (worst) confidence level accepted for SGX evidence, 1 to 5: 1 UpToDate,
-   * 2 SWHardeningNeeded, 3 configuration needed with every advisory in `advisoryAllowlist`, 4 the
-   * same with others, 5 out of date. Revoked TCBs are always refused. Simulated evidence is
-   * governed by `allowSimulated` alone.
-   */
-  maxConfidenceLevel: t.u8,
-  /** Intel advisory IDs (`INTEL-SA-00615`) tolerated for confidence 3. */
-  advisoryAllowlist: t.vec(t.str),
-  /**
-   * DCAP: the oldest collateral accepted, in seconds. A DCAP quote carries no time, so its age is
-   * its collateral's: `now - min(tcbInfo.issueDate, qeIdentity.issueDate)`, on top of the
-   * verifier's own check that `now` is before both `nextUpdate`s.
-   */
-  dcapMaxCollateralAgeSecs: t.u64,
-  /** IAS: the oldest report accepted, `now - report.timestamp`, in seconds. */
-  iasMaxReportAgeSecs: t.u64,
-  /**
-   * DER of the root CA that DCAP collateral and PCK chains must chain to instead of Intel's pinned
-   * SGX Root CA: for test networks with a private PKI only (a Live chain spec refuses it).
-   */
-  trustedSgxRootCa: t.option(t.bytes),
-});
-export type AttestationPolicy = TypeOf<typeof AttestationPolicyType>;
-
-/** Intel's TCB info and QE identity are valid for 30 days from their issue date. */
-export const DCAP_DEFAULT_MAX_COLLATERAL_AGE_SECS = 30n * 24n * 3600n;
-/** Phala's registry accepted IAS reports for two hours. */
-export const IAS_DEFAULT_MAX_REPORT_AGE_SECS = 7200n;
-
-/**
- * The policy of a chain whose genesis says nothing more: no simulated evidence; DCAP at any
- * confidence Intel does not revoke (as Phala's registry: the confidence is recorded on the worker
- * and sent to pRuntimes, so whoever needs more can demand it); no IAS, whose service has ended;
- * collateral within Intel's own 30-day window; IAS reports within two hours; Intel's root.
- */
-export const DEFAULT_ATTESTATION_POLICY: AttestationPolicy = {
-  allowSimulated: false,
-  simulatedQuotingKeys: [],
-  allowDcap: true,
-  allowIas: false,
-  maxConfidenceLevel: 5,
-  advisoryAllowlist: [],
-  dcapMaxCollateralAgeSecs: DCAP_DEFAULT_MAX_COLLATERAL_AGE_SECS,
-  iasMaxReportAgeSecs: IAS_DEFAULT_MAX_REPORT_AGE_SECS,
-  trustedSgxRootCa: undefined,
-};
-
-const storage = bindStorage("PhalaRegistry", {
-  Workers: storageMap("Twox64Concat", WorkerPublicKey, WorkerInfoType, {
-    docs: "Registered workers by identity key: their keys, operator and attestation.",
-  }),
-  PRuntimeAllowList: storageValue(t.vec(Measurement), {
-    default: [],
-    docs: "The pRuntime measurements (MRENCLAVE, or the simulated bundle hash) workers may run.",
-  }),
-  AttestationPolicy: storageValue(AttestationPolicyType, {
-    default: DEFAULT_ATTESTATION_POLICY,
-    docs: "Which evidence the chain accepts: kinds, TCB confidence, advisories, evidence age and trust roots.",
-  }),
-  Gatekeepers: storageValue(t.vec(WorkerPublicKey), {
-    default: [],
-    docs: "The registered workers that act as gatekeepers, in the order they were added.",
-  }),
-  GatekeeperMasterPubkey: storageValue(t.option(t.fixed(32)), {
-    default: undefined,
-    docs: "The public key of the master key: what messages from the Gatekeeper origin are signed by.",
-  }),
-});
-
-const errors = new PalletErrors("PhalaRegistry", PALLET_INDEX.PhalaRegistry, [
-  "InvalidRuntimeInfo",
-  "InvalidAttestation",
-  "UnsupportedAttestation",
-  "SimulatedAttestationNotAllowed",
-  "DebugEnclaveNotAllowed",
-  "MeasurementNotAllowed",
-  "ReportDataMismatch",
-  "GenesisMismatch",
-  "MeasurementAlreadyAllowed",
-  "MeasurementNotFound",
-  // Appended, so that the indices above keep their meaning.
-  "DcapAttestationNotAllowed",
-  "IasAttestationNotAllowed",
-  "CollateralMissing",
-  "AttestationExpired",
-  "AttestationNotYetValid",
-  "AttestationTooOld",
-  "AttestationRevoked",
-  "TcbStatusNotAllowed",
-  "AttestationTooLarge",
-  "WorkerNotRegistered",
-  "GatekeeperAlreadyRegistered",
-  "GatekeeperNotFound",
-]);
-type RegistryError = (typeof errors.names)[number];
-
-const events = t.variant(["phala_pallets", "registry", "Event"], {
-  WorkerAdded: [0, { pubkey: WorkerPublicKey, attestationProvider: AttestationProvider, confidenceLevel: t.u8 }],
-  WorkerUpdated: [1, { pubkey: WorkerPublicKey, attestationProvider: AttestationProvider, confidenceLevel: t.u8 }],
-  PRuntimeAdded: [2, { measurement: Measurement }],
-  PRuntimeRemoved: [3, { measurement: Measurement }],
-  GatekeeperAdded: [4, { pubkey: WorkerPublicKey }],
-  GatekeeperRemoved: [5, { pubkey: WorkerPublicKey }],
-});
 
 /** The topic on which the registry tells enclaves about workers. */
 export const WORKER_EVENT_TOPIC = phalaTopic("registry", "worker");
@@ -397,19 +270,6 @@ function register(exec: ExecutionContext, info: RuntimeInfo, attestationBytes: U
   );
 }
 
-/** `list` with `item` appended; `duplicate` when it is already there. */
-function withAdded(list: readonly Uint8Array[], item: Uint8Array, duplicate: RegistryError): Uint8Array[] {
-  if (list.some((entry) => equalBytes(entry, item))) throw errors.error(duplicate);
-  return [...list, item];
-}
-
-/** `list` without `item`; `missing` when it is not there. */
-function withRemoved(list: readonly Uint8Array[], item: Uint8Array, missing: RegistryError): Uint8Array[] {
-  const kept = list.filter((entry) => !equalBytes(entry, item));
-  if (kept.length === list.length) throw errors.error(missing);
-  return kept;
-}
-
 export interface RegistryGenesis {
   /** The attestation policy; fields left out take DEFAULT_ATTESTATION_POLICY's values. */
   readonly policy: Partial<AttestationPolicy>;
@@ -444,12 +304,13 @@ export function registerWorkerWeight(attestation: Uint8Array): Weight {
  * pRuntime build, on this chain. Evidence is simulated (development chains), SGX DCAP (the quote
  * with its collateral) or legacy IAS, verified at the block's timestamp and held to the chain's
  * AttestationPolicy (kinds, worst confidence level, advisories, age, trust root); debug enclaves
- * never register. Re-registration refreshes the record.
+ * never register. Re-registration refreshes the record. The gatekeepers and the master key
+ * (masterKey.ts) are part of this pallet.
  */
 export const registry = definePallet({
   name: "PhalaRegistry",
   index: PALLET_INDEX.PhalaRegistry,
-  docs: "Registered workers, the pRuntime allowlist and the attestation policy.",
+  docs: "Registered workers, the pRuntime allowlist, the attestation policy, gatekeepers and the master key.",
   storage,
   events,
   errors,
@@ -478,7 +339,12 @@ export const registry = definePallet({
       weight: weight(DB_READ.refTime + DB_WRITE.refTime),
       docs: "Allow workers running the pRuntime build with this measurement.",
       execute({ exec }, { measurement }) {
-        const list = withAdded(storage.PRuntimeAllowList.get(exec.state), measurement, "MeasurementAlreadyAllowed");
+        const list = withAdded(
+          storage.PRuntimeAllowList.get(exec.state),
+          measurement,
+          errors,
+          "MeasurementAlreadyAllowed",
+        );
         storage.PRuntimeAllowList.set(exec.state, list);
         exec.deposit("PhalaRegistry", { type: "PRuntimeAdded", value: { measurement } });
       },
@@ -490,38 +356,12 @@ export const registry = definePallet({
       weight: weight(DB_READ.refTime + DB_WRITE.refTime),
       docs: "Stop allowing a pRuntime build; registered workers keep their record until they re-register.",
       execute({ exec }, { measurement }) {
-        const list = withRemoved(storage.PRuntimeAllowList.get(exec.state), measurement, "MeasurementNotFound");
+        const list = withRemoved(storage.PRuntimeAllowList.get(exec.state), measurement, errors, "MeasurementNotFound");
         storage.PRuntimeAllowList.set(exec.state, list);
         exec.deposit("PhalaRegistry", { type: "PRuntimeRemoved", value: { measurement } });
       },
     }),
-    registerGatekeeper: call({
-      index: 3,
-      args: { gatekeeper: WorkerPublicKey },
-      origin: "root",
-      weight: weight(DB_READ.refTime * 2n + DB_WRITE.refTime),
-      docs: "Make a registered worker a gatekeeper.",
-      execute({ exec }, { gatekeeper }) {
-        if (storage.Workers.get(exec.state, gatekeeper) === undefined) throw errors.error("WorkerNotRegistered");
-        const list = withAdded(storage.Gatekeepers.get(exec.state), gatekeeper, "GatekeeperAlreadyRegistered");
-        storage.Gatekeepers.set(exec.state, list);
-        exec.deposit("PhalaRegistry", { type: "GatekeeperAdded", value: { pubkey: gatekeeper } });
-      },
-    }),
-    unregisterGatekeeper: call({
-      index: 4,
-      args: { gatekeeper: WorkerPublicKey },
-      origin: "root",
-      weight: weight(DB_READ.refTime + DB_WRITE.refTime),
-      docs: "Stop a worker being a gatekeeper; it learns no later master key.",
-      execute({ exec }, { gatekeeper }) {
-        storage.Gatekeepers.set(
-          exec.state,
-          withRemoved(storage.Gatekeepers.get(exec.state), gatekeeper, "GatekeeperNotFound"),
-        );
-        exec.deposit("PhalaRegistry", { type: "GatekeeperRemoved", value: { pubkey: gatekeeper } });
-      },
-    }),
+    ...masterKeyCalls,
   },
   genesis(state, config) {
     const { policy, allowList } = config as RegistryGenesis;
@@ -531,19 +371,11 @@ export const registry = definePallet({
   },
 });
 
-export const registryStorage = storage;
-
-/**
- * Who signs what an offchain sender sends, as the chain knows it: a worker its identity key, the
- * Gatekeeper origin the master key (once it exists). Clusters and contracts have no key here yet.
- */
-export const registrySenderKeys: SenderKeyResolver = (state, sender) => {
-  switch (sender.type) {
-    case "Worker":
-      return sender.value;
-    case "Gatekeeper":
-      return storage.GatekeeperMasterPubkey.get(state);
-    default:
-      return undefined;
-  }
-};
+export {
+  type AttestationPolicy,
+  DCAP_DEFAULT_MAX_COLLATERAL_AGE_SECS,
+  DEFAULT_ATTESTATION_POLICY,
+  IAS_DEFAULT_MAX_REPORT_AGE_SECS,
+  registryStorage,
+  type WorkerInfo,
+} from "./registryState.js";
