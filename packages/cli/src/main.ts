@@ -2,7 +2,9 @@ import { PhalaError } from "@phala-ts/core";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { addAttestationCommand } from "./attestationCommand.js";
 import { addBuildSpecCommand } from "./buildSpecCommand.js";
+import { addClusterCommand } from "./clusterCommand.js";
 import { CommandFailure } from "./commandFailure.js";
+import { addGatekeeperCommand } from "./gatekeeperCommand.js";
 import { addNodeCommand } from "./nodeCommand.js";
 import { addPherryCommand } from "./pherryCommand.js";
 import { addPRuntimeCommand } from "./pruntimeCommand.js";
@@ -19,6 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   addPRuntimeCommand(program);
   addPherryCommand(program);
   addAttestationCommand(program);
+  addGatekeeperCommand(program);
+  addClusterCommand(program);
   try {
     await program.parseAsync(argv as string[]);
     return 0;

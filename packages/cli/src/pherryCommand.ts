@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
-import { positiveInteger } from "./options.js";
+import { DEFAULT_NODE_URL, positiveInteger } from "./options.js";
 
 interface PherryFlags {
   node: string;
@@ -23,7 +23,7 @@ export function addPherryCommand(program: Command): void {
   program
     .command("pherry")
     .description("relay blocks from a node into a pRuntime, and its messages and registration back to the chain")
-    .option("--node <url>", "the node's RPC address (ws:// or http://)", "ws://127.0.0.1:9944")
+    .option("--node <url>", "the node's RPC address (ws:// or http://)", DEFAULT_NODE_URL)
     .option("--pruntime <url>", "the pRuntime's API address", "http://127.0.0.1:8000")
     .option("--operator <secret-uri>", `operator account that signs and pays (or set ${OPERATOR_ENV})`)
     .option("--operator-key-file <file>", "a file whose first line is the operator's secret URI")

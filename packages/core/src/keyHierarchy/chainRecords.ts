@@ -46,6 +46,12 @@ export const contractInfoCodec: Codec<ContractInfo> = Struct({
 
 export const gatekeeperListCodec: Codec<Uint8Array[]> = Vector(key32);
 export const masterPubkeyCodec: Codec<Uint8Array | undefined> = Option(key32);
+/** `PhalaRegistry.RotationCounter`: the rotation id of the current master key (absent: 0, the launch). */
+export const rotationCounterCodec: Codec<bigint> = u64;
+/** `PhalaRegistry.MasterKeyRotationLock`: the rotation under way. */
+export const rotationLockCodec: Codec<bigint | undefined> = Option(u64);
+/** `PhalaRegistry.MasterKeyLaunchPending`: the gatekeeper asked to launch the master key. */
+export const launchPendingCodec: Codec<Uint8Array | undefined> = Option(key32);
 
 /** Cluster ids are the chain's cluster counter as a 32-byte big-endian number, as Phala's. */
 export function clusterIdFromIndex(index: bigint): Uint8Array {
@@ -59,6 +65,7 @@ export const KEY_HIERARCHY_STORAGE = {
   masterPubkey: storageKey("PhalaRegistry", "GatekeeperMasterPubkey"),
   rotationCounter: storageKey("PhalaRegistry", "RotationCounter"),
   rotationLock: storageKey("PhalaRegistry", "MasterKeyRotationLock"),
+  launchPending: storageKey("PhalaRegistry", "MasterKeyLaunchPending"),
   clusterCounter: storageKey("PhalaPhatContracts", "ClusterCounter"),
 } as const;
 

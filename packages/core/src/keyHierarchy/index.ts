@@ -10,7 +10,10 @@ export {
   contractKeysKey,
   gatekeeperListCodec,
   KEY_HIERARCHY_STORAGE,
+  launchPendingCodec,
   masterPubkeyCodec,
+  rotationCounterCodec,
+  rotationLockCodec,
 } from "./chainRecords.js";
 export type {
   ClusterEvent,
