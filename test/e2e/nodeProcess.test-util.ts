@@ -81,3 +81,15 @@ export async function spawnPhala(args: readonly string[]): Promise<PhalaProcess>
     },
   };
 }
+
+/** Runs a `phala` command to completion: its exit code and output. */
+export function runPhala(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [PHALA, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
