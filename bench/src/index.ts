@@ -3,6 +3,7 @@ import { dcapVerifyRows } from "./dcapVerify.bench.js";
 import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
 import { hashingRows } from "./hashing.bench.js";
+import { keyHierarchyRows } from "./keyHierarchy.bench.js";
 import { nodeThroughputRows } from "./nodeThroughput.bench.js";
 import { pherryRelayRows } from "./pherryRelay.bench.js";
 import { pruntimeCatchUpRows } from "./pruntimeCatchUp.bench.js";
@@ -19,6 +20,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   hashing: hashingRows,
   signatures: signatureRows,
   envelope: envelopeRows,
+  keys: keyHierarchyRows,
   node: () => nodeThroughputRows(quick),
   pruntime: () => pruntimeCatchUpRows(quick),
   pherry: () => pherryRelayRows(quick),
