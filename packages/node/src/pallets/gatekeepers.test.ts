@@ -260,6 +260,35 @@ describe("PhalaRegistry gatekeepers", () => {
     expect(told().at(-1)).toEqual({ type: "RotateMasterKey", value: { rotationId: 2n, gatekeepers: [gk1.keys] } });
   });
 
+  it("lets sudo cancel a rotation nobody answers, after which gatekeepers may change", () => {
+    const { exec, gatekeeperCall, launch, root, relay } = setup();
+    const cancel = () => root("PhalaRegistry", "cancelMasterKeyRotation", {});
+    expect(labelOf(cancel)).toBe("PhalaRegistry.MasterKeyRotationNotInProgress");
+    launch(gk1, master);
+    root("PhalaRegistry", "rotateMasterKey", {});
+    expect(labelOf(() => gatekeeperCall("registerGatekeeper", gk2.keys.pubkey))).toBe(
+      "PhalaRegistry.MasterKeyRotationInProgress",
+    );
+    cancel();
+    expect(registryStorage.MasterKeyRotationLock.get(exec.state)).toBeUndefined();
+    expect(exec.events.at(-1)?.event).toEqual({
+      type: "PhalaRegistry",
+      value: { type: "MasterKeyRotationCancelled", value: { rotationId: 1n } },
+    });
+    gatekeeperCall("registerGatekeeper", gk2.keys.pubkey);
+    // A late answer to the cancelled rotation changes nothing.
+    const late = masterKeyRotationCodec.enc({
+      rotationId: 1n,
+      masterPubkey: nextMaster.publicKey,
+      shares: shares(gk1.keys.pubkey),
+    });
+    expect(relay(master, GATEKEEPER, MASTER_KEY_ROTATION_TOPIC, late).events).toEqual([
+      refusedRotation(1n, "NotInProgress"),
+    ]);
+    expect(registryStorage.GatekeeperMasterPubkey.get(exec.state)).toEqual(master.publicKey);
+    expect(registryStorage.RotationCounter.get(exec.state)).toBe(0n);
+  });
+
   it("refuses a rotation without gatekeepers", () => {
     const { gatekeeperCall, launch, root } = setup();
     launch(gk1, master);

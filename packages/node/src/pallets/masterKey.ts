@@ -114,6 +114,22 @@ export const masterKeyCalls = {
       exec.deposit("PhalaRegistry", { type: "MasterKeyRotationStarted", value: { rotationId } });
     },
   }),
+  cancelMasterKeyRotation: call({
+    index: 6,
+    args: {},
+    origin: "root",
+    weight: weight(DB_READ.refTime + DB_WRITE.refTime),
+    docs:
+      "Give up the rotation in progress (when no gatekeeper can answer it), so that gatekeepers may " +
+      "change again. A late answer to it is refused as NotInProgress, or, once another rotation " +
+      "is under way, taken only if sealed to exactly the gatekeepers of that one.",
+    execute({ exec }) {
+      const rotationId = storage.MasterKeyRotationLock.get(exec.state);
+      if (rotationId === undefined) throw errors.error("MasterKeyRotationNotInProgress");
+      storage.MasterKeyRotationLock.remove(exec.state);
+      exec.deposit("PhalaRegistry", { type: "MasterKeyRotationCancelled", value: { rotationId } });
+    },
+  }),
 };
 
 /** What the accepted answer tells pRuntimes, or undefined when it would not fit in a message. */

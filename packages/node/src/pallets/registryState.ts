@@ -153,6 +153,7 @@ export const registryErrors = new PalletErrors("PhalaRegistry", PALLET_INDEX.Pha
   "MasterKeyLaunchInProgress",
   "MasterKeyNotReady",
   "NoGatekeeper",
+  "MasterKeyRotationNotInProgress",
 ]);
 export type RegistryError = (typeof registryErrors.names)[number];
 
@@ -198,6 +199,7 @@ export const registryEvents = t.variant(["phala_pallets", "registry", "Event"], 
   MasterKeyRotationStarted: [8, { rotationId: t.u64 }],
   MasterKeyRotated: [9, { rotationId: t.u64, masterPubkey: t.fixed(32) }],
   MasterKeyRotationRefused: [10, { rotationId: t.u64, reason: MasterKeyRotationRefusal }],
+  MasterKeyRotationCancelled: [11, { rotationId: t.u64 }],
 });
 export type RegistryEvent = TypeOf<typeof registryEvents>;
 

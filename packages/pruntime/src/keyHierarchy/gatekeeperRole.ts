@@ -118,11 +118,13 @@ export class GatekeeperRole {
         "a master key share reached a worker that is not a gatekeeper",
       );
     }
-    if (this.#history.holding) return;
     const expected = masterPubkey(block.state);
     if (expected === undefined) {
       throw new KeyHierarchyError("KEYS_PUBKEY_MISMATCH", "the chain has no master public key");
     }
+    // Already current: nothing to learn. A gatekeeper registered again after missing a rotation
+    // holds an older key, and takes the whole history anew.
+    if (this.#holdsCurrent(expected)) return;
     const plaintext = openShare(share, this.#keys.ecdh, MASTER_KEY_HISTORY_PURPOSE);
     this.#history = MasterKeyHistory.decode(plaintext, expected);
     plaintext.fill(0);
@@ -153,8 +155,16 @@ export class GatekeeperRole {
   /** What the Gatekeeper origin still owes, when this pRuntime is a gatekeeper holding the key. */
   pending(state: VerifiedStorage | undefined): SignedMessage[] {
     const current = this.#history.current();
-    if (current === undefined || !this.isGatekeeper(state)) return [];
+    if (current === undefined || state === undefined || !this.isGatekeeper(state)) return [];
+    // A key the chain no longer takes would only earn BadSignature: wait for the current one.
+    const onChain = masterPubkey(state);
+    if (onChain === undefined || !this.#holdsCurrent(onChain)) return [];
     return this.#outbox.pending(state, current.identity, (item) => this.#produce(item));
+  }
+
+  #holdsCurrent(masterPubkey: Uint8Array): boolean {
+    const current = this.#history.current();
+    return current !== undefined && equalBytes(current.identity.publicKey, masterPubkey);
   }
 
   saveState(): Uint8Array {

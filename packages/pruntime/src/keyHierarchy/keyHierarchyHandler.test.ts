@@ -226,6 +226,32 @@ describe("KeyHierarchyHandler: master key", () => {
     expect(statusOf(gk2).masterKey).toBe("none");
   });
 
+  it("sends the whole history again to a gatekeeper registered anew after it missed a rotation", () => {
+    const [gk1, back] = [enclave(), enclave()];
+    const net = new Network([gk1, back]);
+    const launchPubkey = net.launch(gk1);
+    const ids = (...e: Enclave[]) => e.map((x) => x.keys.identity.publicKey);
+    net.state.gatekeepers(...ids(gk1, back));
+    net.gatekeeperEvent({ type: "GatekeeperRegistered", value: back.workerKeys });
+    net.land(net.pending(gk1)[0]!, launchPubkey);
+    net.state.gatekeepers(...ids(gk1));
+    net.gatekeeperEvent({ type: "GatekeeperUnregistered", value: { pubkey: back.keys.identity.publicKey } });
+    net.gatekeeperEvent({ type: "RotateMasterKey", value: { rotationId: 1n, gatekeepers: [gk1.workerKeys] } });
+    const [answer] = net.pending(gk1);
+    const rotation = masterKeyRotationCodec.dec(answer!.message.payload);
+    net.land(answer!, launchPubkey);
+    net.state.masterPubkey(rotation.masterPubkey);
+    net.gatekeeperEvent({ type: "MasterKeyRotated", value: rotation });
+    expect(statusOf(back).rotationId).toBe("0");
+    // Listed again while holding the stale key: it sends nothing, and takes the new history.
+    net.state.gatekeepers(...ids(gk1, back));
+    net.gatekeeperEvent({ type: "GatekeeperRegistered", value: back.workerKeys });
+    expect(net.pending(back)).toEqual([]);
+    net.land(net.pending(gk1)[0]!, rotation.masterPubkey);
+    expect(statusOf(back)).toEqual(statusOf(gk1));
+    expect(statusOf(back)).toMatchObject({ rotationId: "1", historyLength: 2 });
+  });
+
   it("numbers the Gatekeeper origin's messages in every pRuntime, so a late key holder owes the same sequence", () => {
     const [gk1, late] = [enclave(), enclave()];
     const net = new Network([gk1, late]);
