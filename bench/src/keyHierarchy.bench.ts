@@ -10,6 +10,7 @@ import {
   KEY_HIERARCHY_STORAGE,
   MASTER_KEY_PURPOSE,
   type Message,
+  masterPubkeyCodec,
   publicKeysFromSeed,
   sealDeterministicEnvelope,
   sealEnvelope,
@@ -28,12 +29,13 @@ const WORKERS = 100;
 function launchedGatekeeper() {
   const keys = EnclaveKeys.generate();
   const handler = new KeyHierarchyHandler(keys);
+  const seed = new Uint8Array(randomBytes(32));
   const entries = new Map([
     [toHex(KEY_HIERARCHY_STORAGE.gatekeepers), gatekeeperListCodec.enc([keys.identity.publicKey])],
+    [toHex(KEY_HIERARCHY_STORAGE.masterPubkey), masterPubkeyCodec.enc(publicKeysFromSeed(seed).pubkey)],
   ]);
   const state = { get: (key: Uint8Array) => entries.get(toHex(key)) };
   const block = { number: 1, hash: new Uint8Array(32), timestamp: 0n, state, egress: new EgressQueue() };
-  const seed = new Uint8Array(randomBytes(32));
   const envelope = sealEnvelope({ recipientPublic: keys.ecdh.publicKey, purpose: MASTER_KEY_PURPOSE, plaintext: seed });
   const launched: Message = {
     sender: { type: "Pallet", value: utf8("PhalaRegistry") },
