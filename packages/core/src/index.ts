@@ -1,5 +1,6 @@
 export * from "./bytes/index.js";
 export * from "./computation/index.js";
+export * from "./contract/index.js";
 export * from "./crypto/index.js";
 export * from "./errors/index.js";
 export * from "./extrinsic/index.js";

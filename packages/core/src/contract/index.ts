@@ -1,0 +1,35 @@
+export type { CommandReply, ContractCommand } from "./contractMessages.js";
+export {
+  COMMAND_REPLY_TOPIC,
+  CONTRACT_COMMAND_PURPOSE,
+  CONTRACT_INIT_PURPOSE,
+  CONTRACT_REPLY_PURPOSE,
+  commandReplyCodec,
+  contractCommandCodec,
+  contractCommandTopic,
+} from "./contractMessages.js";
+export type {
+  CertificateBody,
+  QueryAnswer,
+  QueryCertificate,
+  QueryErrorCode,
+  QueryRequest,
+  SignedQuery,
+} from "./contractQuery.js";
+export {
+  decodeSignedQuery,
+  QUERY_CERTIFICATE_DOMAIN,
+  QUERY_NONCE_LENGTH,
+  QUERY_REQUEST_PURPOSE,
+  QUERY_RESPONSE_PURPOSE,
+  QUERY_SIGNING_DOMAIN,
+  QueryError,
+  queryAnswerCodec,
+  queryCertificateCodec,
+  queryRequestCodec,
+  signedQueryCodec,
+  signQuery,
+  signQueryCertificate,
+  verifyQueryCertificate,
+  verifyQuerySignature,
+} from "./contractQuery.js";
