@@ -12,9 +12,11 @@ export const CONTRACT_REPLY_PURPOSE = "phala/contract/command-reply";
 
 /**
  * A command as the chain queues it for the contract's cluster (sender `AccountId(caller)`, topic
- * `contractCommandTopic(contract)`): `index` counts the contract's commands from 0, `envelope` is
- * the caller's payload sealed to the contract's ECDH key (`CONTRACT_COMMAND_PURPOSE`); the reply
- * is sealed to that envelope's sender key, which only the caller holds.
+ * `contractCommandTopic(contract)`). Index 0 is the instantiation: its envelope holds the init
+ * arguments sealed to the cluster's ECDH key (`CONTRACT_INIT_PURPOSE`), since the contract's own
+ * key is not published yet. Later indices are commands sealed to the contract's ECDH key
+ * (`CONTRACT_COMMAND_PURPOSE`). Each reply is sealed to its envelope's sender key, which only the
+ * caller holds.
  */
 export interface ContractCommand {
   readonly contract: Uint8Array;
@@ -57,3 +59,20 @@ export function contractCommandTopic(contract: Uint8Array): Topic {
 
 /** Contract → chain: CommandReply. */
 export const COMMAND_REPLY_TOPIC: Topic = new TextEncoder().encode("^phala/phat/command-reply");
+
+/**
+ * A worker's account of a contract's state after a command (Worker origin, on chain only): every
+ * worker of the cluster applies the same commands in the same order, so the roots must agree.
+ * Workers report after init (index 0) and after every command whose index is a multiple of
+ * STATE_ROOT_REPORT_INTERVAL; the chain records the first root per index and flags any other.
+ */
+export interface StateRootReport {
+  readonly contract: Uint8Array;
+  readonly index: bigint;
+  readonly stateRoot: Uint8Array;
+}
+export const stateRootReportCodec: Codec<StateRootReport> = Struct({ contract: key32, index: u64, stateRoot: key32 });
+export const STATE_ROOT_REPORT_INTERVAL = 32n;
+
+/** Worker → chain: StateRootReport. */
+export const STATE_ROOT_TOPIC: Topic = new TextEncoder().encode("^phala/phat/state-root");

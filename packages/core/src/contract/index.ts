@@ -1,4 +1,4 @@
-export type { CommandReply, ContractCommand } from "./contractMessages.js";
+export type { CommandReply, ContractCommand, StateRootReport } from "./contractMessages.js";
 export {
   COMMAND_REPLY_TOPIC,
   CONTRACT_COMMAND_PURPOSE,
@@ -7,6 +7,9 @@ export {
   commandReplyCodec,
   contractCommandCodec,
   contractCommandTopic,
+  STATE_ROOT_REPORT_INTERVAL,
+  STATE_ROOT_TOPIC,
+  stateRootReportCodec,
 } from "./contractMessages.js";
 export type {
   CertificateBody,
