@@ -191,7 +191,18 @@ describe("gatekeepers and the key hierarchy", () => {
       30_000,
       "the code upload",
     );
-    await submitCall(rpc, sr.Alice, phat("instantiate", { codeHash, cluster: cluster0, salt: SALT }));
+    await submitCall(
+      rpc,
+      sr.Alice,
+      phat("instantiate", {
+        codeHash,
+        cluster: cluster0,
+        args: new Uint8Array(),
+        salt: SALT,
+        gasLimit: 0n,
+        deposit: 0n,
+      }),
+    );
     contract = contractId(sr.Alice.accountId, codeHash, cluster0, SALT);
     await until(() => chainContractKeys(contract), 60_000, "the contract's keys on chain");
 

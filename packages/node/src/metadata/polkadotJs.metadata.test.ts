@@ -30,6 +30,13 @@ import { balancesStorage, EXISTENTIAL_DEPOSIT, PHA } from "../pallets/balances.j
 import { MAX_PAYLOAD_BYTES, mqStorage } from "../pallets/mq.js";
 import { PALLET_INDEX } from "../pallets/palletIndices.js";
 import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
+import {
+  GAS_PRICE,
+  MAX_COMMAND_BYTES,
+  MAX_GAS_PER_COMMAND,
+  MAX_REPLY_BYTES,
+  phatContractsStorage,
+} from "../pallets/phatContracts.js";
 import { systemStorage } from "../pallets/system.js";
 import { MINIMUM_PERIOD_MS, timestampStorage } from "../pallets/timestamp.js";
 import { addressOf } from "../runtime/multiAddress.js";
@@ -202,8 +209,32 @@ describe("polkadot.js with our metadata", () => {
         () => txOf("phalaPhatContracts", "addCluster")([], "Public"),
       ],
       [
-        call("PhalaPhatContracts", "instantiate", { codeHash: worker, cluster: alice, salt: remark }),
-        () => txOf("phalaPhatContracts", "instantiate")(worker, alice, hex(remark)),
+        call("PhalaPhatContracts", "instantiate", {
+          codeHash: worker,
+          cluster: alice,
+          args: Uint8Array.of(9, 8),
+          salt: remark,
+          gasLimit: (1n << 63n) + 5n,
+          deposit: (1n << 100n) + 3n,
+        }),
+        () =>
+          txOf("phalaPhatContracts", "instantiate")(
+            worker,
+            alice,
+            "0x0908",
+            hex(remark),
+            (1n << 63n) + 5n,
+            (1n << 100n) + 3n,
+          ),
+      ],
+      [
+        call("PhalaPhatContracts", "pushCommand", {
+          contractId: bob,
+          payload: remark,
+          gasLimit: 2_000_000_000n,
+          deposit: 20_000_000_000n,
+        }),
+        () => txOf("phalaPhatContracts", "pushCommand")(bob, hex(remark), 2_000_000_000n, 20_000_000_000n),
       ],
     ];
     for (const [ours, theirs] of cases) {
@@ -300,12 +331,42 @@ describe("polkadot.js with our metadata", () => {
     }
   });
 
+  it("reads contract commands' records under the keys we write them, (contract, index) included", () => {
+    const id = new Uint8Array(32).fill(3);
+    const item = (name: string, ...args: unknown[]) =>
+      registry.createType("StorageKey", [queryOf("phalaPhatContracts", name), args]);
+    const pendingKey = item("pendingCommands", [id, 7n]);
+    expect(toHex(pendingKey.toU8a(true))).toBe(toHex(phatContractsStorage.PendingCommands.keyFor([id, 7n])));
+    const pending = { caller: alice, gasLimit: 5n, deposit: 50n };
+    const pendingValue = phatContractsStorage.PendingCommands.decl.value.codec.enc(pending);
+    expect(registry.createType(pendingKey.outputType, pendingValue).toJSON()).toEqual({
+      caller: registry.createType("AccountId", alice).toJSON(),
+      gasLimit: 5,
+      deposit: 50,
+    });
+    const rootKey = item("stateRoots", id);
+    expect(toHex(rootKey.toU8a(true))).toBe(toHex(phatContractsStorage.StateRoots.keyFor(id)));
+    const record = { index: 32n, stateRoot: new Uint8Array(32).fill(1), reporter: ed.Bob.publicKey };
+    const rootValue = phatContractsStorage.StateRoots.decl.value.codec.enc(record);
+    expect(registry.createType(rootKey.outputType, rootValue).toJSON()).toEqual({
+      index: 32,
+      stateRoot: toHex(record.stateRoot),
+      reporter: toHex(ed.Bob.publicKey),
+    });
+    expect(toHex(item("commandCounter", id).toU8a(true))).toBe(toHex(phatContractsStorage.CommandCounter.keyFor(id)));
+    expect(toHex(item("diverged", id).toU8a(true))).toBe(toHex(phatContractsStorage.Diverged.keyFor(id)));
+  });
+
   it("reads our constants as their declared values", () => {
     expect(constOf("balances", "existentialDeposit").toString()).toBe(EXISTENTIAL_DEPOSIT.toString());
     expect(constOf("timestamp", "minimumPeriod").toString()).toBe(MINIMUM_PERIOD_MS.toString());
     expect(constOf("system", "ss58Prefix").toString()).toBe("30");
     expect(constOf("phalaMq", "maxPayloadBytes").toString()).toBe(String(MAX_PAYLOAD_BYTES));
     expect(constOf("transactionPayment", "operationalFeeMultiplier").toString()).toBe("5");
+    const phat = (name: string) => constOf("phalaPhatContracts", name).toString();
+    expect([phat("maxCommandBytes"), phat("maxReplyBytes"), phat("maxGasPerCommand"), phat("gasPrice")]).toEqual(
+      [MAX_COMMAND_BYTES, MAX_REPLY_BYTES, MAX_GAS_PER_COMMAND, GAS_PRICE].map(String),
+    );
   });
 
   it("decodes a block's System.Events with the right pallets, events, phases and data", () => {

@@ -204,6 +204,12 @@ export const currency = {
     return accounts.get(exec, who).data.free;
   },
 
+  /** What `who` may withdraw or reserve: its free balance less what is frozen. */
+  spendable(exec: ExecutionContext, who: Uint8Array): bigint {
+    const { data } = accounts.get(exec, who);
+    return data.free > data.frozen ? data.free - data.frozen : 0n;
+  },
+
   /** Takes `amount` out of circulation (fees): free balance and total issuance both fall. */
   withdraw(exec: ExecutionContext, who: Uint8Array, amount: bigint, existence: Existence): void {
     const before = accounts.get(exec, who);

@@ -147,7 +147,7 @@ export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers
         docs: "Queue a message from the signing account (e.g. an encrypted contract command).",
         execute({ exec, origin }, { destination, payload }) {
           if (origin.kind !== "signed") throw DispatchError.badOrigin();
-          queue(exec, { sender: { type: "AccountId", value: origin.who }, destination, payload }, undefined);
+          pushAccountMessage(exec, origin.who, destination, payload);
         },
       }),
     },
@@ -198,6 +198,19 @@ function acceptSigned(
   const handler = onChainHandlers.get(topicToString(destination));
   if (handler === undefined) throw errors.error("BadDestination");
   handler(exec, signed.message);
+}
+
+/**
+ * Queues a message under an account's origin (`AccountId(who)`), as `push_message` does: for
+ * pallets that queue what an account sent them (a contract command from its caller).
+ */
+export function pushAccountMessage(
+  exec: ExecutionContext,
+  who: Uint8Array,
+  destination: Uint8Array,
+  payload: Uint8Array,
+): void {
+  queue(exec, { sender: { type: "AccountId", value: who }, destination, payload }, undefined);
 }
 
 /** Lets other pallets queue messages under their own origin. */

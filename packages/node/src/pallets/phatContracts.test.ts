@@ -1,11 +1,7 @@
 import {
-  blake2_256,
-  CLUSTER_EVENT_TOPIC,
   CLUSTER_KEYS_TOPIC,
-  type ClusterEvent,
   type ClusterPermission,
   CONTRACT_KEYS_TOPIC,
-  clusterEventCodec,
   clusterIdFromIndex,
   clusterInfoKey,
   clusterKeysKey,
@@ -26,54 +22,32 @@ import {
   workerOrigin,
 } from "@phala-ts/core";
 import { describe, expect, it } from "vitest";
-import { alice, bob, GATEKEEPER, hierarchyKey, labelOf, setupChain, workerIdentity } from "./keyHierarchy.test-util.js";
+import { alice, bob, GATEKEEPER, hierarchyKey, labelOf } from "./keyHierarchy.test-util.js";
 import { mqStorage } from "./mq.js";
 import { MAX_CODE_SIZE, MAX_SALT_LENGTH, phatContractsStorage as storage, uploadCodeWeight } from "./phatContracts.js";
+import {
+  CLUSTER_SEED_FILL,
+  CONTRACT_SEED_FILL,
+  cluster0,
+  cluster1,
+  clusterKey,
+  code,
+  codeHash,
+  contractKey,
+  gk,
+  master,
+  nobody,
+  PUBLIC,
+  phatEvent,
+  refused,
+  setupPhat,
+  w1,
+  w2,
+  w3,
+} from "./phatContracts.test-util.js";
 
 const charlie = devAccounts("sr25519").Charlie.accountId;
-const gk = workerIdentity("//gk");
-const w1 = workerIdentity("//w1");
-const w2 = workerIdentity("//w2");
-const w3 = workerIdentity("//w3");
-const nobody = workerIdentity("//nobody");
-const master = hierarchyKey(0x11);
-const CLUSTER_SEED_FILL = 0x33;
-const CONTRACT_SEED_FILL = 0x44;
-const clusterKey = hierarchyKey(CLUSTER_SEED_FILL);
-const contractKey = hierarchyKey(CONTRACT_SEED_FILL);
-const PUBLIC: ClusterPermission = { type: "Public", value: undefined };
-const code = new TextEncoder().encode("export default () => 42;");
-const codeHash = blake2_256(code);
-const [cluster0, cluster1] = [clusterIdFromIndex(0n), clusterIdFromIndex(1n)];
-
-function setup() {
-  const chain = setupChain();
-  for (const worker of [gk, w1, w2, w3]) chain.registerWorker(worker);
-  const phat = (name: string, args: unknown) => chain.root("PhalaPhatContracts", name, args);
-  const phatAs = (who: Uint8Array, name: string, args: unknown) => chain.signed(who, "PhalaPhatContracts", name, args);
-  const told = (): ClusterEvent[] => chain.outbound(CLUSTER_EVENT_TOPIC, clusterEventCodec, "PhalaPhatContracts");
-  const lastEvent = () => chain.exec.events.filter((e) => e.event.type === "PhalaPhatContracts").at(-1)?.event;
-  /** The gatekeepers publish `cluster`'s keys (by default clusterKey's). */
-  const publishClusterKeys = (cluster: Uint8Array, seedFill = CLUSTER_SEED_FILL) => {
-    const keys = publicKeysFromSeed(new Uint8Array(32).fill(seedFill));
-    return chain.relay(master, GATEKEEPER, CLUSTER_KEYS_TOPIC, clusterKeysPublicationCodec.enc({ cluster, ...keys }))
-      .events;
-  };
-  /** With the master key launched, cluster 0 of w1 and w2 with published keys, and `code` uploaded. */
-  const ready = (permission: ClusterPermission = PUBLIC) => {
-    chain.launch(gk, master);
-    phat("addCluster", { workers: [w1.keys.pubkey, w2.keys.pubkey], permission });
-    publishClusterKeys(cluster0);
-    phatAs(alice, "uploadCode", { code });
-  };
-  return { ...chain, phat, phatAs, told, lastEvent, publishClusterKeys, ready };
-}
-
-const phatEvent = (type: string, value: unknown) => ({ type: "PhalaPhatContracts", value: { type, value } });
-const refused = (type: string, field: string, subject: Uint8Array, reason: string) => ({
-  type,
-  value: { [field]: subject, reason: { type: reason, value: undefined } },
-});
+const setup = setupPhat;
 
 describe("PhalaPhatContracts clusters", () => {
   it("creates clusters of registered workers once the master key exists, and tells pRuntimes", () => {
@@ -171,9 +145,9 @@ describe("PhalaPhatContracts code and contracts", () => {
   });
 
   it("instantiates uploaded code in a cluster with published keys, as its permission allows", () => {
-    const { exec, phat, phatAs, launch, publishClusterKeys, told, lastEvent } = setup();
-    const instantiate = (who: Uint8Array, cluster: Uint8Array, salt = Uint8Array.of(1), hash = codeHash) =>
-      phatAs(who, "instantiate", { codeHash: hash, cluster, salt });
+    const { exec, phat, phatAs, launch, publishClusterKeys, told, phatEvents } = setup();
+    const instantiate = (who: Uint8Array, cluster: Uint8Array, salt = Uint8Array.of(1)) =>
+      phatAs(who, "instantiate", { codeHash, cluster, args: Uint8Array.of(7), salt, gasLimit: 0n, deposit: 0n });
     launch(gk, master);
     phat("addCluster", { workers: [w1.keys.pubkey], permission: PUBLIC });
     phat("addCluster", { workers: [w2.keys.pubkey], permission: { type: "OnlyOwners", value: [bob] } });
@@ -192,9 +166,10 @@ describe("PhalaPhatContracts code and contracts", () => {
     instantiate(alice, cluster0, salt);
     const contract = contractId(alice, codeHash, cluster0, salt);
     expect(storage.Contracts.get(exec.state, contract)).toEqual({ deployer: alice, codeHash, cluster: cluster0, salt });
-    expect(lastEvent()).toEqual(
+    expect(phatEvents().slice(-2)).toEqual([
       phatEvent("ContractInstantiated", { contract, cluster: cluster0, deployer: alice, codeHash }),
-    );
+      phatEvent("CommandPushed", { contract, index: 0n, caller: alice }),
+    ]);
     expect(told().at(-1)).toEqual({
       type: "ContractInstantiated",
       value: { cluster: cluster0, contract, deployer: alice, codeHash },
@@ -236,12 +211,11 @@ describe("PhalaPhatContracts keys", () => {
   });
 
   it("takes a contract's keys from its own cluster only, and then its signed messages", () => {
-    const { exec, phat, phatAs, ready, relay, sign, submit, publishClusterKeys } = setup();
+    const { exec, phat, ready, relay, sign, submit, publishClusterKeys, instantiate } = setup();
     ready();
     phat("addCluster", { workers: [w3.keys.pubkey], permission: PUBLIC });
     publishClusterKeys(cluster1);
-    phatAs(alice, "instantiate", { codeHash, cluster: cluster0, salt: Uint8Array.of(1) });
-    const contract = contractId(alice, codeHash, cluster0, Uint8Array.of(1));
+    const contract = instantiate(alice);
     const keys = publicKeysFromSeed(new Uint8Array(32).fill(CONTRACT_SEED_FILL));
     const publication = (id: Uint8Array) => contractKeysPublicationCodec.enc({ contract: id, ...keys });
     const refusal = (id: Uint8Array, reason: string) => refused("ContractKeysRefused", "contract", id, reason);
@@ -270,8 +244,11 @@ describe("PhalaPhatContracts keys", () => {
     expect(fromCluster(cluster0, publication(contract))).toEqual([refusal(contract, "AlreadyPublished")]);
 
     expect(labelOf(() => submit(contractMessage(ed25519Generate().keypair)))).toBe("PhalaMq.BadSignature");
-    submit(contractMessage());
+    const accepted = contractMessage();
+    submit(accepted);
     expect(mqStorage.OffchainIngress.get(exec.state, contractOrigin(contract))).toBe(1n);
+    // On an ordinary topic, a contract's message is queued for pRuntimes like any other.
+    expect(mqStorage.OutboundMessages.get(exec.state).at(-1)).toEqual(accepted.message);
   });
 
   it("takes Cluster-origin messages signed by the cluster's published key only", () => {

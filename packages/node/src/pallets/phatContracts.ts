@@ -8,131 +8,52 @@ import {
   type ContractKeysPublication,
   clusterEventCodec,
   clusterIdFromIndex,
-  clusterInfoCodec,
   clusterKeysPublicationCodec,
-  clusterPermissionCodec,
   contractId,
-  contractInfoCodec,
   contractKeysPublicationCodec,
   equalBytes,
   type MessageOrigin,
-  publicKeysCodec,
   topicToString,
   type WorkerKeys,
 } from "@phala-ts/core";
 import type { Codec } from "@polkadot-api/substrate-bindings";
 import type { ExecutionContext } from "../runtime/context.js";
-import { DispatchError, PalletErrors } from "../runtime/dispatchError.js";
-import { bindStorage, call, definePallet } from "../runtime/pallet.js";
-import { AccountId32, H256, type TypeOf, t } from "../runtime/scaleType.js";
-import { type StorageReader, storageMap, storageValue } from "../runtime/storageItem.js";
+import { DispatchError } from "../runtime/dispatchError.js";
+import { call, definePallet } from "../runtime/pallet.js";
+import { H256, t } from "../runtime/scaleType.js";
+import type { StorageReader } from "../runtime/storageItem.js";
 import { DB_READ, DB_WRITE, type Weight, weight } from "../runtime/weight.js";
 import { includesBytes, withAdded, withRemoved } from "./byteLists.js";
 import { decodeOnChainPayload, type OnChainHandler, pushPalletMessage } from "./mq.js";
 import { PALLET_INDEX } from "./palletIndices.js";
+import { checkCommand, commandWeight, phatCommandsHandlers, queueCommand } from "./phatCommands.js";
+import {
+  ClusterId,
+  ClusterPermissionType,
+  ContractId,
+  depositPhatEvent,
+  phatErrors as errors,
+  phatEvents as events,
+  type KeysRefusal,
+  MAX_CODE_SIZE,
+  MAX_SALT_LENGTH,
+  type PhatContractsEvent,
+  phatConstants,
+  reasonOf,
+  phatContractsStorage as storage,
+} from "./phatContractsState.js";
 import { registryStorage, WorkerPublicKey, workerKeys } from "./registryState.js";
 
-const ClusterId = t.named(["phala_types", "contract", "ContractClusterId"], t.fixed(32));
-const ContractId = t.named(["phala_types", "contract", "ContractId"], t.fixed(32));
-
-const ClusterPermissionType = t.withCodec(
-  clusterPermissionCodec,
-  t.variant(["phala_types", "contract", "ClusterPermission"], { Public: [0], OnlyOwners: [1, t.vec(AccountId32)] }),
-);
-
-const ClusterInfoType = t.withCodec(
-  clusterInfoCodec,
-  t.struct(["phala_pallets", "phat", "ClusterInfo"], {
-    permission: ClusterPermissionType,
-    workers: t.vec(WorkerPublicKey),
-    masterRotationId: t.u64,
-  }),
-);
-
-const PublicKeysType = t.withCodec(
-  publicKeysCodec,
-  t.struct(["phala_pallets", "phat", "PublicKeys"], { pubkey: t.fixed(32), ecdhPubkey: t.fixed(32) }),
-);
-
-const ContractInfoType = t.withCodec(
-  contractInfoCodec,
-  t.struct(["phala_pallets", "phat", "ContractInfo"], {
-    deployer: AccountId32,
-    codeHash: H256,
-    cluster: ClusterId,
-    salt: t.bytes,
-  }),
-);
-
-/** The largest contract code `upload_code` takes. */
-export const MAX_CODE_SIZE = 512 * 1024;
-/** The longest salt `instantiate` takes. */
-export const MAX_SALT_LENGTH = 128;
-
-const storage = bindStorage("PhalaPhatContracts", {
-  ClusterCounter: storageValue(t.u64, {
-    default: 0n,
-    docs: "How many clusters were created: the next cluster's id is this number as 32 big-endian bytes.",
-  }),
-  Clusters: storageMap("Twox64Concat", ClusterId, ClusterInfoType, {
-    docs: "Each cluster's deploy permission, workers, and the master key rotation its key derives from.",
-  }),
-  ClusterKeys: storageMap("Twox64Concat", ClusterId, PublicKeysType, {
-    docs: "Each cluster's public keys, published by the gatekeepers: what Cluster-origin messages are signed by.",
-  }),
-  Code: storageMap("Identity", H256, t.bytes, {
-    docs: "Uploaded contract code by its blake2-256 hash.",
-  }),
-  Contracts: storageMap("Twox64Concat", ContractId, ContractInfoType, {
-    docs: "Each contract's deployer, code, cluster and salt.",
-  }),
-  ContractKeys: storageMap("Twox64Concat", ContractId, PublicKeysType, {
-    docs: "Each contract's public keys, published by its cluster: what Contract-origin messages are signed by.",
-  }),
-});
-
-const errors = new PalletErrors("PhalaPhatContracts", PALLET_INDEX.PhalaPhatContracts, [
-  "MasterKeyNotReady",
-  "WorkerNotRegistered",
-  "DuplicateWorker",
-  "ClusterNotFound",
-  "WorkerAlreadyInCluster",
-  "WorkerNotInCluster",
-  "CodeTooLarge",
-  "CodeAlreadyUploaded",
-  "CodeNotFound",
-  "ClusterKeysNotReady",
-  "SaltTooLong",
-  "NoDeployPermission",
-  "ContractAlreadyExists",
-]);
-
-const KeysRefusal = t.variant(["phala_pallets", "phat", "KeysRefusal"], {
-  /** The payload is not exactly a publication. */
-  Malformed: [0],
-  /** Cluster keys come from the Gatekeeper origin, contract keys from their cluster's origin. */
-  WrongSender: [1],
-  /** No such cluster or contract. */
-  NotFound: [2],
-  /** The contract belongs to another cluster than the sender. */
-  WrongCluster: [3],
-  /** Its keys are published already. */
-  AlreadyPublished: [4],
-});
-type Refusal = TypeOf<typeof KeysRefusal>["type"];
-
-const events = t.variant(["phala_pallets", "phat", "Event"], {
-  ClusterCreated: [0, { cluster: ClusterId }],
-  WorkerAddedToCluster: [1, { cluster: ClusterId, worker: WorkerPublicKey }],
-  WorkerRemovedFromCluster: [2, { cluster: ClusterId, worker: WorkerPublicKey }],
-  CodeUploaded: [3, { codeHash: H256, uploader: AccountId32 }],
-  ContractInstantiated: [4, { contract: ContractId, cluster: ClusterId, deployer: AccountId32, codeHash: H256 }],
-  ClusterKeysPublished: [5, { cluster: ClusterId, pubkey: t.fixed(32) }],
-  ClusterKeysRefused: [6, { cluster: ClusterId, reason: KeysRefusal }],
-  ContractKeysPublished: [7, { contract: ContractId, pubkey: t.fixed(32) }],
-  ContractKeysRefused: [8, { contract: ContractId, reason: KeysRefusal }],
-});
-export type PhatContractsEvent = TypeOf<typeof events>;
+export {
+  GAS_PRICE,
+  MAX_CODE_SIZE,
+  MAX_COMMAND_BYTES,
+  MAX_GAS_PER_COMMAND,
+  MAX_REPLY_BYTES,
+  MAX_SALT_LENGTH,
+  type PhatContractsEvent,
+  phatContractsStorage,
+} from "./phatContractsState.js";
 
 function tellClusters(exec: ExecutionContext, event: ClusterEvent): void {
   pushPalletMessage(exec, "PhalaPhatContracts", CLUSTER_EVENT_TOPIC, clusterEventCodec.enc(event));
@@ -164,28 +85,26 @@ export function uploadCodeWeight(code: Uint8Array): Weight {
 function keysPublication<P extends ClusterKeysPublication | ContractKeysPublication>(spec: {
   readonly codec: Codec<P>;
   readonly subject: (publication: P) => Uint8Array;
-  readonly check: (exec: ExecutionContext, subject: Uint8Array, sender: MessageOrigin) => Refusal | undefined;
+  readonly check: (exec: ExecutionContext, subject: Uint8Array, sender: MessageOrigin) => KeysRefusal | undefined;
   readonly keys: typeof storage.ClusterKeys;
   readonly published: (subject: Uint8Array, pubkey: Uint8Array) => PhatContractsEvent;
-  readonly refused: (subject: Uint8Array, reason: Refusal) => PhatContractsEvent;
+  readonly refused: (subject: Uint8Array, reason: KeysRefusal) => PhatContractsEvent;
 }): OnChainHandler {
   return (exec, message) => {
     const publication = decodeOnChainPayload(spec.codec, message.payload, "keys publication");
     if (publication === undefined) {
-      return exec.deposit("PhalaPhatContracts", spec.refused(new Uint8Array(32), "Malformed"));
+      return depositPhatEvent(exec, spec.refused(new Uint8Array(32), "Malformed"));
     }
     const subject = spec.subject(publication);
     const refusal =
       spec.check(exec, subject, message.sender) ??
       (spec.keys.contains(exec.state, subject) ? "AlreadyPublished" : undefined);
-    if (refusal !== undefined) return exec.deposit("PhalaPhatContracts", spec.refused(subject, refusal));
+    if (refusal !== undefined) return depositPhatEvent(exec, spec.refused(subject, refusal));
     const { pubkey, ecdhPubkey } = publication;
     spec.keys.set(exec.state, subject, { pubkey, ecdhPubkey });
-    exec.deposit("PhalaPhatContracts", spec.published(subject, pubkey));
+    depositPhatEvent(exec, spec.published(subject, pubkey));
   };
 }
-
-const reasonOf = (reason: Refusal) => ({ type: reason, value: undefined });
 
 /** A cluster's keys (`^phala/phat/cluster-keys`), from the gatekeepers once the cluster exists. */
 const takeClusterKeys = keysPublication<ClusterKeysPublication>({
@@ -218,6 +137,7 @@ const takeContractKeys = keysPublication<ContractKeysPublication>({
 export const phatContractsHandlers: ReadonlyMap<string, OnChainHandler> = new Map([
   [topicToString(CLUSTER_KEYS_TOPIC), takeClusterKeys],
   [topicToString(CONTRACT_KEYS_TOPIC), takeContractKeys],
+  ...phatCommandsHandlers,
 ]);
 
 /**
@@ -225,19 +145,19 @@ export const phatContractsHandlers: ReadonlyMap<string, OnChainHandler> = new Ma
  * clusters of registered workers once the master key exists; the gatekeepers derive each
  * cluster's key, send it to its workers and publish its public keys here. Anyone may upload code;
  * a contract is instantiated into a cluster whose keys are published, and its workers publish the
- * contract's public keys. Deposits and contract commands come with issue 7.
+ * contract's public keys. Callers then push commands sealed to the contract's key, paying for
+ * their gas out of a deposit (phatCommands.ts).
  */
 export const phatContracts = definePallet({
   name: "PhalaPhatContracts",
   index: PALLET_INDEX.PhalaPhatContracts,
-  docs: "Clusters of workers, contract code, contracts, and the cluster and contract public keys.",
+  docs:
+    "Clusters of workers, contract code, contracts, the cluster and contract public keys, and the " +
+    "contracts' sealed commands, their gas deposits and their workers' state roots.",
   storage,
   events,
   errors,
-  constants: {
-    MaxCodeSize: { type: t.u32, value: MAX_CODE_SIZE, docs: "The largest code upload_code takes." },
-    MaxSaltLength: { type: t.u32, value: MAX_SALT_LENGTH, docs: "The longest salt instantiate takes." },
-  },
+  constants: phatConstants,
   calls: {
     addCluster: call({
       index: 0,
@@ -260,7 +180,7 @@ export const phatContracts = definePallet({
         const masterRotationId = registryStorage.RotationCounter.get(exec.state);
         storage.ClusterCounter.set(exec.state, index + 1n);
         storage.Clusters.set(exec.state, cluster, { permission, workers, masterRotationId });
-        exec.deposit("PhalaPhatContracts", { type: "ClusterCreated", value: { cluster } });
+        depositPhatEvent(exec, { type: "ClusterCreated", value: { cluster } });
         tellClusters(exec, { type: "ClusterCreated", value: { cluster, masterRotationId, workers: keys } });
       },
     }),
@@ -275,7 +195,7 @@ export const phatContracts = definePallet({
         const keys = registeredWorker(exec.state, worker);
         const workers = withAdded(info.workers, worker, errors, "WorkerAlreadyInCluster");
         storage.Clusters.set(exec.state, cluster, { ...info, workers });
-        exec.deposit("PhalaPhatContracts", { type: "WorkerAddedToCluster", value: { cluster, worker } });
+        depositPhatEvent(exec, { type: "WorkerAddedToCluster", value: { cluster, worker } });
         tellClusters(exec, {
           type: "WorkerAdded",
           value: { cluster, masterRotationId: info.masterRotationId, worker: keys },
@@ -292,7 +212,7 @@ export const phatContracts = definePallet({
         const info = clusterInfo(exec.state, cluster);
         const workers = withRemoved(info.workers, worker, errors, "WorkerNotInCluster");
         storage.Clusters.set(exec.state, cluster, { ...info, workers });
-        exec.deposit("PhalaPhatContracts", { type: "WorkerRemovedFromCluster", value: { cluster, worker } });
+        depositPhatEvent(exec, { type: "WorkerRemovedFromCluster", value: { cluster, worker } });
         tellClusters(exec, { type: "WorkerRemoved", value: { cluster, worker } });
       },
     }),
@@ -309,18 +229,27 @@ export const phatContracts = definePallet({
         const codeHash = blake2_256(code);
         if (storage.Code.contains(exec.state, codeHash)) throw errors.error("CodeAlreadyUploaded");
         storage.Code.set(exec.state, codeHash, code);
-        exec.deposit("PhalaPhatContracts", { type: "CodeUploaded", value: { codeHash, uploader: origin.who } });
+        depositPhatEvent(exec, { type: "CodeUploaded", value: { codeHash, uploader: origin.who } });
       },
     }),
     instantiate: call({
       index: 4,
-      args: { codeHash: H256, cluster: ClusterId, salt: t.bytes },
+      args: {
+        codeHash: H256,
+        cluster: ClusterId,
+        args: t.bytes,
+        salt: t.bytes,
+        gasLimit: t.u64,
+        deposit: t.u128,
+      },
       origin: "signed",
-      weight: weight(DB_READ.refTime * 4n + DB_WRITE.refTime * 2n),
+      weight: ({ args }) => commandWeight(6n, 6n, args),
       docs:
         "Instantiate uploaded code in a cluster whose keys are published; the contract id is " +
-        "blake2-256(deployer ++ codeHash ++ cluster ++ salt), and the cluster's workers publish its keys.",
-      execute({ exec, origin }, { codeHash, cluster, salt }) {
+        "blake2-256(deployer ++ codeHash ++ cluster ++ salt), and the cluster's workers publish its keys. " +
+        "`args` (the init arguments sealed to the cluster's key) is queued as the contract's command 0, " +
+        "paid for out of `deposit` like any command.",
+      execute({ exec, origin }, { codeHash, cluster, args, salt, gasLimit, deposit }) {
         if (origin.kind !== "signed") throw DispatchError.badOrigin();
         if (!storage.Code.contains(exec.state, codeHash)) throw errors.error("CodeNotFound");
         const { permission } = clusterInfo(exec.state, cluster);
@@ -332,15 +261,32 @@ export const phatContracts = definePallet({
         }
         const contract = contractId(deployer, codeHash, cluster, salt);
         if (storage.Contracts.contains(exec.state, contract)) throw errors.error("ContractAlreadyExists");
+        checkCommand(args, gasLimit, deposit);
         storage.Contracts.set(exec.state, contract, { deployer, codeHash, cluster, salt });
-        exec.deposit("PhalaPhatContracts", {
+        depositPhatEvent(exec, {
           type: "ContractInstantiated",
           value: { contract, cluster, deployer, codeHash },
         });
         tellClusters(exec, { type: "ContractInstantiated", value: { cluster, contract, deployer, codeHash } });
+        queueCommand(exec, { caller: deployer, contract, index: 0n, gasLimit, deposit, envelope: args });
+      },
+    }),
+    pushCommand: call({
+      index: 5,
+      args: { contractId: ContractId, payload: t.bytes, gasLimit: t.u64, deposit: t.u128 },
+      origin: "signed",
+      weight: ({ payload }) => commandWeight(5n, 4n, payload),
+      docs:
+        "Queue a command sealed to the contract's key for its cluster, reserving `deposit` (at least " +
+        "`gasLimit * GasPrice`); when the cluster reports it, the gas used is burned from it and the rest returned.",
+      execute({ exec, origin }, { contractId: contract, payload, gasLimit, deposit }) {
+        if (origin.kind !== "signed") throw DispatchError.badOrigin();
+        if (!storage.Contracts.contains(exec.state, contract)) throw errors.error("ContractNotFound");
+        if (!storage.ContractKeys.contains(exec.state, contract)) throw errors.error("ContractKeysNotReady");
+        checkCommand(payload, gasLimit, deposit);
+        const index = storage.CommandCounter.get(exec.state, contract);
+        queueCommand(exec, { caller: origin.who, contract, index, gasLimit, deposit, envelope: payload });
       },
     }),
   },
 });
-
-export const phatContractsStorage = storage;
