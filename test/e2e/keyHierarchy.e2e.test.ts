@@ -44,7 +44,7 @@ import { openSimPlatform } from "../../packages/pruntime/src/platform/simPlatfor
 import { runtime, submitCall, sudoCall, until } from "./chainHelpers.test-util.js";
 import { type NodeProcess, runPhala, spawnNode, tempBasePath } from "./nodeProcess.test-util.js";
 import { RpcClient } from "./rpcClient.test-util.js";
-import { freePort, WorkerProcesses } from "./workerProcess.test-util.js";
+import { WorkerProcesses } from "./workerProcess.test-util.js";
 
 const sr = devAccounts("sr25519");
 const SALT = utf8("key-hierarchy-e2e");
@@ -97,14 +97,8 @@ describe("gatekeepers and the key hierarchy", () => {
 
   beforeAll(async () => {
     const operators = { gk1: "//Bob", gk2: "//Charlie", gk3: "//Dave", w1: "//Eve", w2: "//Ferdie" } as const;
-    const nodePort = await freePort();
     for (const [name, operator] of Object.entries(operators)) {
-      const worker = new WorkerProcesses(
-        join(base.path, name),
-        await freePort(),
-        () => `ws://127.0.0.1:${nodePort}`,
-        operator,
-      );
+      const worker = new WorkerProcesses(join(base.path, name), () => node.wsUrl, operator);
       enclaves[name as keyof typeof enclaves] = worker;
     }
     await Promise.all(Object.values(enclaves).map((e) => e.startPRuntime()));
@@ -130,8 +124,6 @@ describe("gatekeepers and the key hierarchy", () => {
       "--validator",
       "--key",
       "//Alice",
-      "--rpc-port",
-      String(nodePort),
     ]);
     rpc = await RpcClient.connect(node.url);
     await Promise.all(Object.values(enclaves).map((e) => e.startPherry()));

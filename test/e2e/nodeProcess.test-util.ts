@@ -48,6 +48,7 @@ export async function spawnPhala(args: readonly string[]): Promise<PhalaProcess>
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let buffer = "";
   let url: string | undefined;
+  const plainLines: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
     child.stderr!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -60,6 +61,7 @@ export async function spawnPhala(args: readonly string[]): Promise<PhalaProcess>
         try {
           record = JSON.parse(line);
         } catch {
+          plainLines.push(line);
           continue;
         }
         logs.push(record);
@@ -67,7 +69,10 @@ export async function spawnPhala(args: readonly string[]): Promise<PhalaProcess>
         if (record["msg"] === "ready") resolve();
       }
     });
-    void exited.then((code) => reject(new Error(`phala ${args[0]} exited with ${code} before it was ready`)));
+    void exited.then((code) => {
+      const last = [...logs.slice(-3).map((record) => JSON.stringify(record)), ...plainLines.slice(-5)].join("\n");
+      reject(new Error(`phala ${args[0]} exited with ${code} before it was ready:\n${last}`));
+    });
   });
   await ready;
   return {

@@ -70,7 +70,7 @@ describe("pherry between a real node and a real pRuntime", () => {
     nodePort = await freePort();
     await startNode();
     rpc = await RpcClient.connect(node.url);
-    worker = new WorkerProcesses(join(base.path, "worker"), await freePort(), () => `ws://127.0.0.1:${nodePort}`);
+    worker = new WorkerProcesses(join(base.path, "worker"), () => `ws://127.0.0.1:${nodePort}`);
     await worker.startPRuntime();
     await worker.startPherry();
   }, 60_000);
@@ -128,7 +128,7 @@ describe("pherry between a real node and a real pRuntime", () => {
     const dir = join(base.path, "strict");
     const port = await freePort();
     const strict = await spawnNode(nodeArgs(writeSpec(base.path, { allowSimulated: false }), join(dir, "node"), port));
-    const strictWorker = new WorkerProcesses(join(dir, "worker"), await freePort(), () => strict.url);
+    const strictWorker = new WorkerProcesses(join(dir, "worker"), () => strict.url);
     cleanups.push(async () => {
       await strictWorker.stop();
       await strict.stop();

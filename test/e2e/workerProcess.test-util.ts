@@ -18,29 +18,37 @@ export function logged(process: PhalaProcess, pattern: RegExp): Record<string, u
   return process.logs.find((record) => pattern.test(String(record["msg"])));
 }
 
-/** One worker: a pRuntime and its pherry (to a node, shared or not), restartable on a fixed port. */
+/**
+ * One worker: a pRuntime and its pherry (to a node, shared or not). The pRuntime's first start
+ * takes a free port from the kernel (choosing one beforehand races with other tests); restarts
+ * reuse it, so that its pherry keeps reaching it.
+ */
 export class WorkerProcesses {
   pruntime!: PhalaProcess;
   pherry!: PhalaProcess;
-  readonly pruntimeUrl: string;
   readonly dataDir: string;
   /** Every process started, restarts included (their logs stay readable). */
   readonly processes: PhalaProcess[] = [];
+  #port = 0;
 
   constructor(
     readonly dir: string,
-    readonly pruntimePort: number,
     readonly nodeUrl: () => string,
     readonly operator = "//Bob",
   ) {
-    this.pruntimeUrl = `http://127.0.0.1:${pruntimePort}`;
     this.dataDir = join(dir, "pruntime");
+  }
+
+  get pruntimeUrl(): string {
+    if (this.#port === 0) throw new Error("the pRuntime has not been started");
+    return `http://127.0.0.1:${this.#port}`;
   }
 
   async startPRuntime(): Promise<void> {
     this.pruntime = await this.#track(
-      spawnPRuntime(["--data-dir", this.dataDir, "--port", String(this.pruntimePort), "--checkpoint-every", "25"]),
+      spawnPRuntime(["--data-dir", this.dataDir, "--port", String(this.#port), "--checkpoint-every", "25"]),
     );
+    if (this.#port === 0) this.#port = Number(new URL(this.pruntime.url).port);
   }
 
   async startPherry(): Promise<void> {
