@@ -1,4 +1,5 @@
 import { cpus } from "node:os";
+import { contractEngineRows } from "./contractEngine.bench.js";
 import { dcapVerifyRows } from "./dcapVerify.bench.js";
 import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
@@ -25,6 +26,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   pruntime: () => pruntimeCatchUpRows(quick),
   pherry: () => pherryRelayRows(quick),
   dcap: () => dcapVerifyRows(quick),
+  contracts: () => contractEngineRows(quick),
 };
 const rows: Row[] = [];
 for (const [name, suite] of Object.entries(suites))

@@ -4,6 +4,7 @@ import { addAttestationCommand } from "./attestationCommand.js";
 import { addBuildSpecCommand } from "./buildSpecCommand.js";
 import { addClusterCommand } from "./clusterCommand.js";
 import { CommandFailure } from "./commandFailure.js";
+import { addContractCommand } from "./contractCommand.js";
 import { addGatekeeperCommand } from "./gatekeeperCommand.js";
 import { addNodeCommand } from "./nodeCommand.js";
 import { addPherryCommand } from "./pherryCommand.js";
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addAttestationCommand(program);
   addGatekeeperCommand(program);
   addClusterCommand(program);
+  addContractCommand(program);
   try {
     await program.parseAsync(argv as string[]);
     return 0;
