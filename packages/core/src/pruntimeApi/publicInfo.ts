@@ -37,6 +37,6 @@ export interface ClusterKeyStatus {
   readonly cluster: string;
   readonly pubkey: string;
   readonly ecdhPubkey: string;
-  /** Contracts of the cluster whose keys this worker derived. */
+  /** Contracts instantiated in the cluster: this worker derives their keys from the cluster key. */
   readonly contracts: number;
 }

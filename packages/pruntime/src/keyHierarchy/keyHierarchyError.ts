@@ -5,8 +5,7 @@ export type KeyHierarchyErrorCode =
   | "KEYS_NOT_CLUSTER_MEMBER"
   | "KEYS_SHARE_UNOPENABLE"
   | "KEYS_PUBKEY_MISMATCH"
-  | "KEYS_BAD_HISTORY"
-  | "KEYS_UNKNOWN_CLUSTER";
+  | "KEYS_BAD_HISTORY";
 
 /** Why a key message was refused; the refusing pRuntime's keys and state are unchanged. */
 export class KeyHierarchyError extends PhalaError<KeyHierarchyErrorCode> {
