@@ -11,6 +11,7 @@ import {
   contractKeySeed,
   contractKeysKey,
   decodeExtrinsic,
+  decodeWorkerRecord,
   deriveKey,
   devAccounts,
   ed25519Generate,
@@ -30,6 +31,7 @@ import {
   storageKey,
   toHex,
   utf8,
+  workerRecordKey,
 } from "@phala-ts/core";
 import { u64 } from "@polkadot-api/substrate-bindings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -127,7 +129,6 @@ describe("gatekeepers and the key hierarchy", () => {
     ]);
     rpc = await RpcClient.connect(node.url);
     await Promise.all(Object.values(enclaves).map((e) => e.startPherry()));
-    const { decodeWorkerRecord, workerRecordKey } = await import("@phala-ts/core");
     for (const key of Object.values(identity)) {
       await until(() => read(workerRecordKey(key), decodeWorkerRecord), 60_000, "every worker to register");
     }

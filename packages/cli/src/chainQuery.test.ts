@@ -15,6 +15,7 @@ import {
 import { readClusterView, readGatekeeperView } from "./keyHierarchyView.js";
 import { main } from "./main.js";
 import { rpcStorageReader } from "./nodeStorage.js";
+import { captureOutput } from "./outputCapture.test-util.js";
 
 const FINALIZED = `0x${"f1".repeat(32)}` as const;
 
@@ -72,19 +73,9 @@ function fakeNode(state: StateEntries, servers: Server[]): Promise<FakeNode> {
 
 describe("phala gatekeeper list / cluster list", () => {
   const servers: Server[] = [];
-  let out: string;
-  let err: string;
+  let output: { out: string; err: string };
   beforeEach(() => {
-    out = "";
-    err = "";
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      out += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-      err += String(chunk);
-      return true;
-    });
+    output = captureOutput();
   });
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -97,23 +88,23 @@ describe("phala gatekeeper list / cluster list", () => {
 
   it("exits 1 with a clear message when no node answers", async () => {
     expect(await phala("gatekeeper", "list", "--node", "http://127.0.0.1:1")).toBe(1);
-    expect(err).toMatch(
+    expect(output.err).toMatch(
       /^error: no node answers at http:\/\/127\.0\.0\.1:1 \(.+\); is `phala node` running there\?\n$/,
     );
-    expect(out).toBe("");
-    err = "";
+    expect(output.out).toBe("");
+    output.err = "";
     const closed = await fakeNode(fixtureState(), servers);
     servers.pop()?.close();
     expect(await phala("cluster", "list", "--node", closed.url.replace("http", "ws"), "--json")).toBe(1);
-    expect(err).toContain(`no node answers at ${closed.url} (connect ECONNREFUSED`);
+    expect(output.err).toContain(`no node answers at ${closed.url} (connect ECONNREFUSED`);
   });
 
   it("exits 2 on a --node that is not a node URL", async () => {
     expect(await phala("gatekeeper", "list", "--node", "ftp://127.0.0.1:9944")).toBe(2);
-    expect(err).toContain("must be an http://, https://, ws:// or wss:// URL");
-    err = "";
+    expect(output.err).toContain("must be an http://, https://, ws:// or wss:// URL");
+    output.err = "";
     expect(await phala("cluster", "list", "--node", "127.0.0.1:9944")).toBe(2);
-    expect(err).toContain("must be a URL such as ws://127.0.0.1:9944");
+    expect(output.err).toContain("must be a URL such as ws://127.0.0.1:9944");
   });
 
   it("reads everything at the finalized head and prints the views", async () => {
@@ -121,14 +112,16 @@ describe("phala gatekeeper list / cluster list", () => {
     const node = await fakeNode(state, servers);
     const at = { hash: FINALIZED, number: 9 } as const;
     expect(await phala("gatekeeper", "list", "--node", node.url, "--json")).toBe(0);
-    expect(JSON.parse(out)).toEqual(gatekeeperJson({ at, value: await readGatekeeperView(memoryReader(state)) }));
-    out = "";
+    expect(JSON.parse(output.out)).toEqual(
+      gatekeeperJson({ at, value: await readGatekeeperView(memoryReader(state)) }),
+    );
+    output.out = "";
     expect(await phala("cluster", "list", "--node", node.url, "--json")).toBe(0);
-    expect(JSON.parse(out)).toEqual(clustersJson({ at, value: await readClusterView(memoryReader(state)) }));
-    out = "";
+    expect(JSON.parse(output.out)).toEqual(clustersJson({ at, value: await readClusterView(memoryReader(state)) }));
+    output.out = "";
     expect(await phala("cluster", "list", "--node", node.url)).toBe(0);
-    expect(out).toMatch(/^finalized block: +#9 0xf1f1/);
-    expect(err).toBe("");
+    expect(output.out).toMatch(/^finalized block: +#9 0xf1f1/);
+    expect(output.err).toBe("");
     const stateCalls = node.calls.filter(({ method }) => method.startsWith("state_"));
     expect(stateCalls.length).toBeGreaterThan(0);
     expect(stateCalls.every(({ params }) => params.at(-1) === FINALIZED)).toBe(true);
@@ -140,10 +133,10 @@ describe("phala gatekeeper list / cluster list", () => {
       servers,
     );
     expect(await phala("gatekeeper", "list", "--node", node.url)).toBe(1);
-    expect(err).toBe(
+    expect(output.err).toBe(
       `error: cannot read the chain at ${node.url}: PhalaRegistry.RotationCounter: input ends early (SCALE_TRUNCATED)\n`,
     );
-    expect(out).toBe("");
+    expect(output.out).toBe("");
   });
 
   it("pages through keys until a page comes back short", async () => {

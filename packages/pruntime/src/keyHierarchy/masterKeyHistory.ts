@@ -1,5 +1,6 @@
 import {
   type DerivedKeypairs,
+  decodeExact,
   equalBytes,
   keypairsFromSeed,
   type MasterKeyEntry,
@@ -31,17 +32,14 @@ export class MasterKeyHistory {
   static decode(bytes: Uint8Array, expectedPubkey?: Uint8Array): MasterKeyHistory {
     let entries: MasterKeyEntry[];
     try {
-      entries = masterKeyHistoryCodec.dec(bytes);
+      entries = decodeExact(masterKeyHistoryCodec.dec, bytes, "MasterKeyHistory");
     } catch (cause) {
       throw new KeyHierarchyError("KEYS_BAD_HISTORY", "the master key history does not decode", {}, { cause });
     }
-    if (masterKeyHistoryCodec.enc(entries).length !== bytes.length) {
-      throw new KeyHierarchyError("KEYS_BAD_HISTORY", "the master key history has trailing bytes");
-    }
-    let checked = MasterKeyHistory.empty();
+    const checked = MasterKeyHistory.empty();
     for (const entry of entries) {
       checked.#check(entry.rotationId);
-      checked = new MasterKeyHistory([...checked.#entries, entry]);
+      checked.#entries.push(entry);
     }
     if (expectedPubkey !== undefined) checked.#expectPubkey(expectedPubkey);
     return checked;
