@@ -32,31 +32,24 @@ export default defineContract<Args, Command, number, Request, number | string>({
 });
 `,
     "contract.test.ts": `import { fileURLToPath } from "node:url";
-import { type ContractCall, ContractEngine, DEFAULT_LIMITS } from "@phala-ts/contracts";
-import { buildContract } from "@phala-ts/contracts/build";
+import { account, ContractHarness } from "@phala-ts/contracts/testing";
 import { expect, it } from "vitest";
 
-const account = (byte: number) => new Uint8Array(32).fill(byte);
+const owner = account(1);
+const other = account(2);
 
 it("counts, and only the owner resets", async () => {
-  const { code } = await buildContract(fileURLToPath(new URL("./contract.ts", import.meta.url)));
-  const engine = await ContractEngine.create();
-  const state = new Map<string, string>();
-  const storage = {
-    get: (key: string) => state.get(key),
-    entries: (prefix: string) => [...state].filter(([key]) => key.startsWith(prefix)),
-  };
-  const run = (entry: ContractCall["entry"], input: ContractCall["input"], caller = account(1)) => {
-    const ctx = { contractId: account(9), caller, blockNumber: 1, timestampMs: 0, randomSeed: account(7) };
-    const outcome = engine.run({ code, entry, input, ctx, storage, limits: DEFAULT_LIMITS });
-    if (outcome.ok) for (const [key, value] of outcome.writes) value === null ? state.delete(key) : state.set(key, value);
-    return outcome;
-  };
+  const counter = await ContractHarness.fromFile(fileURLToPath(new URL("./contract.ts", import.meta.url)));
 
-  expect(run("init", { start: 40 })).toMatchObject({ ok: true });
-  expect(run("handle", { add: 2 })).toMatchObject({ ok: true, output: 42, events: [{ data: { count: 42, block: 1 } }] });
-  expect(run("handle", { reset: true }, account(2))).toMatchObject({ ok: false, error: { code: "CONTRACT_THREW" } });
-  expect(run("query", { get: "count" })).toMatchObject({ ok: true, output: 42 });
+  expect(counter.init({ start: 40 }, { caller: owner })).toMatchObject({ ok: true });
+  expect(counter.handle({ add: 2 }, { caller: other })).toMatchObject({ ok: true, output: 42 });
+  expect(counter.events).toEqual([{ data: { count: 42, block: 1 } }]);
+  expect(counter.handle({ reset: true }, { caller: other })).toMatchObject({
+    ok: false,
+    error: { code: "CONTRACT_THREW", message: "Error: only the owner resets" },
+  });
+  expect(counter.query({ get: "count" })).toMatchObject({ ok: true, output: 42 });
+  expect(counter.query({ get: "owner" })).toMatchObject({ ok: true, output: owner.hex });
 });
 `,
     "package.json": `${JSON.stringify(

@@ -1,5 +1,6 @@
 import { cpus } from "node:os";
 import { encodeAttestation } from "@phala-ts/attestation";
+import { ContractEngine } from "@phala-ts/contracts";
 import {
   type BlockChanges,
   encodeRuntimeInfo,
@@ -31,8 +32,10 @@ import { appendMessage } from "./chain/messageLog.js";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint/checkpointCodec.js";
 import { CheckpointError } from "./checkpoint/checkpointError.js";
 import { CheckpointStore } from "./checkpoint/checkpointStore.js";
+import { ContractRunner } from "./contracts/contractRunner.js";
+import { QueryService } from "./contracts/queryService.js";
 import { EgressQueue } from "./dispatch/egressQueue.js";
-import { type BlockContext, MessageRouter } from "./dispatch/messageRouter.js";
+import { type BlockContext, type BlockEndObserver, MessageRouter } from "./dispatch/messageRouter.js";
 import { KeyHierarchyHandler } from "./keyHierarchy/keyHierarchyHandler.js";
 import { EnclaveKeys } from "./keys/enclaveKeys.js";
 import { LightClientError } from "./lightClient/lightClientError.js";
@@ -49,6 +52,17 @@ export interface PRuntimeOptions {
   readonly keepCheckpoints?: number | undefined;
   /** Registers the message handlers of this pRuntime's roles, before any checkpoint is loaded. */
   readonly setup?: ((router: MessageRouter, runtime: PRuntime) => void) | undefined;
+  /** How long a contract query may run on the wall clock (default 10 s). */
+  readonly queryTimeoutMs?: number | undefined;
+  /** Contract queries a second per account (default 1,000). */
+  readonly queryRatePerSecond?: number | undefined;
+}
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
+interface Engines {
+  readonly commands: ContractEngine;
+  readonly queries: ContractEngine;
 }
 
 /** What `GET /info` says (core owns the shape, which pherry and clients read). */
@@ -69,6 +83,8 @@ export class PRuntime {
   readonly router = new MessageRouter();
   readonly egress = new EgressQueue();
   readonly keyHierarchy: KeyHierarchyHandler;
+  readonly contracts: ContractRunner;
+  readonly queries: QueryService;
   readonly #logger: Logger | undefined;
   readonly #checkpoints: CheckpointStore;
   readonly #checkpointEvery: number;
@@ -78,7 +94,7 @@ export class PRuntime {
   #refusedMessages = 0;
   #lastProgressLog = 0;
 
-  private constructor(options: PRuntimeOptions, keys: EnclaveKeys) {
+  private constructor(options: PRuntimeOptions, keys: EnclaveKeys, engines: Engines) {
     this.platform = options.platform;
     this.keys = keys;
     this.#logger = options.logger;
@@ -89,12 +105,36 @@ export class PRuntime {
     this.keyHierarchy = new KeyHierarchyHandler(keys);
     this.keyHierarchy.register(this.router);
     this.egress.addSource(this.keyHierarchy);
+    this.contracts = new ContractRunner(engines.commands, keys, this.keyHierarchy.clusters, options.logger);
+    this.contracts.register(this.router);
+    this.egress.addSource(this.contracts);
+    this.queries = new QueryService(
+      {
+        identity: keys.identity,
+        ecdh: keys.ecdh,
+        runner: this.contracts,
+        clusters: this.keyHierarchy.clusters,
+        engine: engines.queries,
+        head: () => {
+          const chain = this.#chain;
+          if (chain === undefined) return undefined;
+          const state = chain.storage;
+          return { number: chain.dispatched.number, timestamp: timestampNow(state), state };
+        },
+      },
+      { ratePerSecond: options.queryRatePerSecond },
+    );
   }
 
   /** Unseals the keys (creating them on first start) and resumes from the newest valid checkpoint. */
   static async open(options: PRuntimeOptions): Promise<PRuntime> {
     const { keys, created } = await EnclaveKeys.loadOrCreate(options.platform.sealed);
-    const runtime = new PRuntime(options, keys);
+    // Commands run without a wall-clock limit (gas alone, so every worker agrees); queries with one.
+    const engines = {
+      commands: await ContractEngine.create(),
+      queries: await ContractEngine.create({ timeLimitMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS }),
+    };
+    const runtime = new PRuntime(options, keys, engines);
     options.setup?.(runtime.router, runtime);
     runtime.#logger?.info(
       { identity: toHex(keys.identity.publicKey), platform: options.platform.kind, created },
@@ -178,6 +218,7 @@ export class PRuntime {
           this.#deliver(message, block);
           messages = appendMessage(messages, message);
         }
+        for (const observer of this.router.blockEndObservers) this.#endBlock(observer, block);
       }
       this.egress.purge(storage);
     }
@@ -274,6 +315,14 @@ export class PRuntime {
         { number: block.number, code: (error as { code?: string }).code, refused: this.#refusedMessages },
         "a handler refused a message",
       );
+    }
+  }
+
+  #endBlock(observer: BlockEndObserver, block: BlockContext): void {
+    try {
+      observer.endBlock(block);
+    } catch (error) {
+      this.#logger?.error({ number: block.number, err: error }, "a block-end observer failed");
     }
   }
 

@@ -63,8 +63,10 @@ export const COMMAND_REPLY_TOPIC: Topic = new TextEncoder().encode("^phala/phat/
 /**
  * A worker's account of a contract's state after a command (Worker origin, on chain only): every
  * worker of the cluster applies the same commands in the same order, so the roots must agree.
- * Workers report after init (index 0) and after every command whose index is a multiple of
- * STATE_ROOT_REPORT_INTERVAL; the chain records the first root per index and flags any other.
+ * Workers report after the last command of the contract in each block, so that reports follow the
+ * chain's blocks (at most one per contract and block) and always cover the newest state. The root
+ * is the V1 trie root of the contract's storage (UTF-8 keys and values). The chain records the
+ * first root per index and flags any other.
  */
 export interface StateRootReport {
   readonly contract: Uint8Array;
@@ -72,7 +74,9 @@ export interface StateRootReport {
   readonly stateRoot: Uint8Array;
 }
 export const stateRootReportCodec: Codec<StateRootReport> = Struct({ contract: key32, index: u64, stateRoot: key32 });
-export const STATE_ROOT_REPORT_INTERVAL = 32n;
+
+/** The longest `sealedReply` the chain takes (`PhalaPhatContracts.MaxReplyBytes`). */
+export const MAX_REPLY_BYTES = 60 * 1024;
 
 /** Worker → chain: StateRootReport. */
 export const STATE_ROOT_TOPIC: Topic = new TextEncoder().encode("^phala/phat/state-root");

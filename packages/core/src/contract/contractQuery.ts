@@ -16,7 +16,7 @@ export const QUERY_CERTIFICATE_DOMAIN = "phala/contract/query-certificate/v1";
 export const QUERY_SIGNING_DOMAIN = "phala/contract/query/v1";
 export const QUERY_NONCE_LENGTH = 16;
 
-export type QueryErrorCode = "QUERY_CERTIFICATE_INVALID" | "QUERY_SIGNATURE_INVALID";
+export type QueryErrorCode = "QUERY_CERTIFICATE_INVALID" | "QUERY_SIGNATURE_INVALID" | "QUERY_ANSWER_MISMATCH";
 
 export class QueryError extends PhalaError<QueryErrorCode> {
   override readonly name = "QueryError";

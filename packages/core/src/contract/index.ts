@@ -1,3 +1,11 @@
+export type {
+  CommandEnvelopeErrorCode,
+  CommandRefusalCode,
+  CommandReplyBody,
+  CommandReplyEvent,
+  SealedCommand,
+} from "./commandEnvelope.js";
+export { CommandEnvelopeError, openCommandReply, sealContractCommand } from "./commandEnvelope.js";
 export type { CommandReply, ContractCommand, StateRootReport } from "./contractMessages.js";
 export {
   COMMAND_REPLY_TOPIC,
@@ -7,7 +15,7 @@ export {
   commandReplyCodec,
   contractCommandCodec,
   contractCommandTopic,
-  STATE_ROOT_REPORT_INTERVAL,
+  MAX_REPLY_BYTES,
   STATE_ROOT_TOPIC,
   stateRootReportCodec,
 } from "./contractMessages.js";
@@ -36,3 +44,5 @@ export {
   verifyQueryCertificate,
   verifyQuerySignature,
 } from "./contractQuery.js";
+export type { PreparedQuery, QueryResult } from "./querySession.js";
+export { QUERY_RESPONSE_DOMAIN, QuerySession, queryResponseSigningPayload } from "./querySession.js";

@@ -1,4 +1,15 @@
-import { _void, Bytes, type Codec, Option, Struct, u64, Variant, Vector } from "@polkadot-api/substrate-bindings";
+import {
+  _void,
+  Bytes,
+  type Codec,
+  Option,
+  Struct,
+  Tuple,
+  u64,
+  u128,
+  Variant,
+  Vector,
+} from "@polkadot-api/substrate-bindings";
 import { storageKey } from "../storage/storageKey.js";
 
 const key32 = Bytes(32);
@@ -44,6 +55,14 @@ export const contractInfoCodec: Codec<ContractInfo> = Struct({
   salt: Bytes(),
 });
 
+/** `PhalaPhatContracts.PendingCommands`: a command queued and not answered yet. */
+export interface PendingCommand {
+  readonly caller: Uint8Array;
+  readonly gasLimit: bigint;
+  readonly deposit: bigint;
+}
+export const pendingCommandCodec: Codec<PendingCommand> = Struct({ caller: key32, gasLimit: u64, deposit: u128 });
+
 export const gatekeeperListCodec: Codec<Uint8Array[]> = Vector(key32);
 export const masterPubkeyCodec: Codec<Uint8Array | undefined> = Option(key32);
 /** `PhalaRegistry.RotationCounter`: the rotation id of the current master key (absent: 0, the launch). */
@@ -83,4 +102,15 @@ export function contractInfoKey(contract: Uint8Array): Uint8Array {
 
 export function contractKeysKey(contract: Uint8Array): Uint8Array {
   return storageKey("PhalaPhatContracts", "ContractKeys", ["Twox64Concat", contract]);
+}
+
+/** `PhalaPhatContracts.Code`: uploaded code under its blake2-256 hash. */
+export function contractCodeKey(codeHash: Uint8Array): Uint8Array {
+  return storageKey("PhalaPhatContracts", "Code", ["Identity", codeHash]);
+}
+
+const commandKeyCodec = Tuple(key32, u64);
+
+export function pendingCommandKey(contract: Uint8Array, index: bigint): Uint8Array {
+  return storageKey("PhalaPhatContracts", "PendingCommands", ["Twox64Concat", commandKeyCodec.enc([contract, index])]);
 }

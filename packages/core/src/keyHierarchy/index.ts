@@ -1,10 +1,11 @@
-export type { ClusterInfo, ClusterPermission, ContractInfo } from "./chainRecords.js";
+export type { ClusterInfo, ClusterPermission, ContractInfo, PendingCommand } from "./chainRecords.js";
 export {
   clusterIdFromIndex,
   clusterInfoCodec,
   clusterInfoKey,
   clusterKeysKey,
   clusterPermissionCodec,
+  contractCodeKey,
   contractInfoCodec,
   contractInfoKey,
   contractKeysKey,
@@ -12,6 +13,8 @@ export {
   KEY_HIERARCHY_STORAGE,
   launchPendingCodec,
   masterPubkeyCodec,
+  pendingCommandCodec,
+  pendingCommandKey,
   rotationCounterCodec,
   rotationLockCodec,
 } from "./chainRecords.js";

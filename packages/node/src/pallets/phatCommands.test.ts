@@ -2,7 +2,10 @@ import {
   COMMAND_REPLY_TOPIC,
   type CommandReply,
   commandReplyCodec,
+  contractCodeKey,
   contractOrigin,
+  pendingCommandCodec,
+  pendingCommandKey,
   STATE_ROOT_TOPIC,
   stateRootReportCodec,
   topicToString,
@@ -364,3 +367,13 @@ describe("PhalaPhatContracts state roots", () => {
 function totalIssuance(exec: ReturnType<typeof setupPhat>["exec"]): bigint {
   return balancesStorage.TotalIssuance.get(exec.state);
 }
+
+describe("what pRuntime reads of commands", () => {
+  it("finds code and pending commands where core says, in core's layout", () => {
+    const { exec, contract } = deployed();
+    const raw = exec.state.get(pendingCommandKey(contract, 0n));
+    expect(raw && pendingCommandCodec.dec(raw)).toEqual(storage.PendingCommands.get(exec.state, [contract, 0n]));
+    expect(storage.Code.keyFor(codeHash)).toEqual(contractCodeKey(codeHash));
+    expect(exec.state.get(contractCodeKey(codeHash))).toBeDefined();
+  });
+});

@@ -1,4 +1,10 @@
-import { clusterInfoCodec, clusterPermissionCodec, contractInfoCodec, publicKeysCodec } from "@phala-ts/core";
+import {
+  MAX_REPLY_BYTES as CORE_MAX_REPLY_BYTES,
+  clusterInfoCodec,
+  clusterPermissionCodec,
+  contractInfoCodec,
+  publicKeysCodec,
+} from "@phala-ts/core";
 import type { ExecutionContext } from "../runtime/context.js";
 import { PalletErrors } from "../runtime/dispatchError.js";
 import { bindStorage } from "../runtime/pallet.js";
@@ -71,7 +77,7 @@ export const MAX_SALT_LENGTH = 128;
  */
 export const MAX_COMMAND_BYTES = 60 * 1024;
 /** The largest sealed reply a cluster may report for a command; a larger one is refused. */
-export const MAX_REPLY_BYTES = 60 * 1024;
+export const MAX_REPLY_BYTES = CORE_MAX_REPLY_BYTES;
 /** The most gas one command may ask for. */
 export const MAX_GAS_PER_COMMAND = 2_000_000_000n;
 /**

@@ -20,21 +20,27 @@ export interface ErrorBody {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** Statuses other than 400 (a request the caller should fix). */
+const STATUS: Readonly<Record<string, number>> = {
+  API_FORBIDDEN: 403,
+  API_BODY_TOO_LARGE: 413,
+  API_UNSUPPORTED_MEDIA_TYPE: 415,
+  API_NOT_FOUND: 404,
+  API_INTERNAL: 500,
+  QUERY_CERTIFICATE_INVALID: 401,
+  QUERY_CERTIFICATE_EXPIRED: 401,
+  QUERY_SIGNATURE_INVALID: 401,
+  QUERY_NONCE_REUSED: 409,
+  QUERY_RATE_LIMITED: 429,
+  QUERY_CONTRACT_NOT_FOUND: 404,
+  QUERY_CONTRACT_UNAVAILABLE: 503,
+  QUERY_TIMEOUT: 504,
+};
+
 /** How an error thrown by a handler becomes a status and body; only typed errors say what went wrong. */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof PhalaError) {
-    const status =
-      error.code === "API_FORBIDDEN"
-        ? 403
-        : error.code === "API_BODY_TOO_LARGE"
-          ? 413
-          : error.code === "API_UNSUPPORTED_MEDIA_TYPE"
-            ? 415
-            : error.code === "API_NOT_FOUND"
-              ? 404
-              : error.code === "API_INTERNAL"
-                ? 500
-                : 400;
+    const status = STATUS[error.code] ?? 400;
     return { status, body: { code: error.code, message: error.message, details: jsonSafe(error.details) } };
   }
   const fastify = error as { code?: string; statusCode?: number; message?: string };

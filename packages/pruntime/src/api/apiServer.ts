@@ -6,6 +6,7 @@ import {
   signedMessageCodec,
   syncHeaderRequestCodec,
   syncStatusCodec,
+  toHex,
 } from "@phala-ts/core";
 import { Vector } from "@polkadot-api/substrate-bindings";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -22,10 +23,14 @@ export interface ApiServerOptions {
   readonly operatorToken?: string | undefined;
   /** Largest request body, in bytes (genesis storage comes in one `init`). */
   readonly bodyLimit?: number | undefined;
+  /** Largest `POST /contract/query` body, in bytes. */
+  readonly queryBodyLimit?: number | undefined;
   readonly logger?: Logger | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+/** A query's sealed request with room for a 64 KiB payload, its certificate and signatures. */
+export const DEFAULT_QUERY_BODY_LIMIT = 128 * 1024;
 const SCALE = "application/octet-stream";
 const signedMessagesCodec = Vector(signedMessageCodec);
 
@@ -59,6 +64,18 @@ export async function startApiServer(runtime: PRuntime, options: ApiServerOption
 
   app.get("/info", async (_request, reply) => sendSigned(reply, runtime, runtime.info()));
 
+  app.post(
+    "/contract/query",
+    { bodyLimit: options.queryBodyLimit ?? DEFAULT_QUERY_BODY_LIMIT },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const { body, signature } = runtime.queries.answer(scaleBody(request.body));
+      return reply
+        .type(SCALE)
+        .header(SIGNATURE_HEADER, toHex(signature))
+        .send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    },
+  );
+
   let queue: Promise<unknown> = Promise.resolve();
   const serialized = <T>(run: () => Promise<T> | T): Promise<T> => {
     const result = queue.then(run);
@@ -78,12 +95,7 @@ export async function startApiServer(runtime: PRuntime, options: ApiServerOption
       onRequest: async (request) =>
         checkOperator(options.operatorToken, request.socket.remoteAddress, request.headers.authorization),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const raw = request.body;
-        if (takesBody && !(raw instanceof Buffer)) {
-          throw new ApiError("API_UNSUPPORTED_MEDIA_TYPE", `send the SCALE body as ${SCALE}`);
-        }
-        const body =
-          raw instanceof Buffer ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : new Uint8Array();
+        const body = takesBody ? scaleBody(request.body) : new Uint8Array();
         const out = await serialized(() => run(body));
         return reply.type(SCALE).send(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
       },
@@ -108,6 +120,11 @@ export async function startApiServer(runtime: PRuntime, options: ApiServerOption
 
   const url = await app.listen({ host: options.host, port: options.port });
   return { app, url, close: () => app.close() };
+}
+
+function scaleBody(raw: unknown): Uint8Array {
+  if (!(raw instanceof Buffer)) throw new ApiError("API_UNSUPPORTED_MEDIA_TYPE", `send the SCALE body as ${SCALE}`);
+  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
 }
 
 function sendSigned(reply: FastifyReply, runtime: PRuntime, value: unknown) {

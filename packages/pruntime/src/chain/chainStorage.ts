@@ -1,9 +1,13 @@
 import {
   type AuthorityList,
   type ClusterInfo,
+  type ContractInfo,
   clusterInfoCodec,
   clusterInfoKey,
   clusterKeysKey,
+  contractCodeKey,
+  contractInfoCodec,
+  contractInfoKey,
   decodeExact,
   encodeMessageOrigin,
   gatekeeperListCodec,
@@ -12,7 +16,10 @@ import {
   type MessageOrigin,
   masterPubkeyCodec,
   messageCodec,
+  type PendingCommand,
   type PublicKeys,
+  pendingCommandCodec,
+  pendingCommandKey,
   publicKeysCodec,
   storageKey,
   workerRecordKey,
@@ -103,5 +110,42 @@ export function clusterKeys(state: VerifiedStorage, cluster: Uint8Array): Public
     publicKeysCodec.dec,
     undefined,
     "PhalaPhatContracts.ClusterKeys",
+  );
+}
+
+/** Who deployed which code to which cluster (`PhalaPhatContracts.Contracts`). */
+export function contractInfo(state: VerifiedStorage, contract: Uint8Array): ContractInfo | undefined {
+  return read<ContractInfo | undefined>(
+    state,
+    contractInfoKey(contract),
+    contractInfoCodec.dec,
+    undefined,
+    "PhalaPhatContracts.Contracts",
+  );
+}
+
+/** Uploaded code (`PhalaPhatContracts.Code`): the bytes as stored, SCALE length prefix removed. */
+export function contractCode(state: VerifiedStorage, codeHash: Uint8Array): Uint8Array | undefined {
+  return read<Uint8Array | undefined>(
+    state,
+    contractCodeKey(codeHash),
+    Bytes().dec,
+    undefined,
+    "PhalaPhatContracts.Code",
+  );
+}
+
+/** A command the chain queued and its cluster has not answered (`PhalaPhatContracts.PendingCommands`). */
+export function pendingCommand(
+  state: VerifiedStorage,
+  contract: Uint8Array,
+  index: bigint,
+): PendingCommand | undefined {
+  return read<PendingCommand | undefined>(
+    state,
+    pendingCommandKey(contract, index),
+    pendingCommandCodec.dec,
+    undefined,
+    "PhalaPhatContracts.PendingCommands",
   );
 }

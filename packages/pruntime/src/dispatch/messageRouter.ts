@@ -29,6 +29,11 @@ export interface StatefulHandler extends MessageHandler {
   loadState(bytes: Uint8Array): void;
 }
 
+/** Something that acts once all of a block's messages were dispatched (a block without messages is skipped). */
+export interface BlockEndObserver {
+  endBlock(block: BlockContext): void;
+}
+
 export function isStateful(handler: MessageHandler): handler is StatefulHandler {
   return "stateName" in handler;
 }
@@ -39,10 +44,15 @@ export function isStateful(handler: MessageHandler): handler is StatefulHandler 
  */
 export class MessageRouter {
   readonly #handlers = new Map<string, MessageHandler>();
+  readonly blockEndObservers: BlockEndObserver[] = [];
 
   on(path: string, handler: MessageHandler): void {
     if (this.#handlers.has(path)) throw new Error(`a handler for ${path} is already registered`);
     this.#handlers.set(path, handler);
+  }
+
+  onBlockEnd(observer: BlockEndObserver): void {
+    this.blockEndObservers.push(observer);
   }
 
   handlerFor(message: Message): MessageHandler | undefined {

@@ -406,7 +406,7 @@ describe("KeyHierarchyHandler: clusters and contracts", () => {
     expect(verifySignedMessage(m1!, published.pubkey)).toBe(true);
     expect(toHex(encodeSigned(m1!))).toBe(toHex(encodeSigned(m2!)));
     const keys = contractKeysPublicationCodec.dec(m1!.message.payload);
-    const derived = w1.handler.clusters.contractKeypairs(cluster, contract)!;
+    const derived = w1.handler.clusters.contractSecrets(cluster, contract)!;
     expect(keys).toEqual({ contract, pubkey: derived.identity.publicKey, ecdhPubkey: derived.ecdh.publicKey });
   });
 

@@ -88,13 +88,13 @@ describe("bundleMeasurement", () => {
     await expect(bundleMeasurement([unbuilt])).rejects.toBeInstanceOf(PlatformError);
   });
 
-  it("finds pruntime, attestation and core", async () => {
+  it("finds pruntime, attestation, contracts and core", async () => {
     const found = pruntimeBundleDirs();
     const names = found.map(
       (dir) => (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string }).name,
     );
-    expect(names).toEqual(["@phala-ts/pruntime", "@phala-ts/attestation", "@phala-ts/core"]);
-    expect(found.map((dir) => basename(dir))).toEqual(["pruntime", "attestation", "core"]);
+    expect(names).toEqual(["@phala-ts/pruntime", "@phala-ts/attestation", "@phala-ts/contracts", "@phala-ts/core"]);
+    expect(found.map((dir) => basename(dir))).toEqual(["pruntime", "attestation", "contracts", "core"]);
     expect((await bundleMeasurement(found)).length).toBe(32);
   });
 });

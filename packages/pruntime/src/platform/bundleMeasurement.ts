@@ -100,8 +100,9 @@ function packageRoot(start: string, expectedName: string): string {
 }
 
 /**
- * The package roots of @phala-ts/pruntime, @phala-ts/attestation and @phala-ts/core: the code a
- * simulated measurement covers. Works from `dist/` and from `src/` (Vitest). The dependencies are
+ * The package roots of @phala-ts/pruntime, @phala-ts/attestation, @phala-ts/contracts (the
+ * contract engine) and @phala-ts/core: the code a simulated measurement covers (QuickJS's
+ * WebAssembly comes from node_modules, which the Gramine manifest lists as trusted files). Works from `dist/` and from `src/` (Vitest). The dependencies are
  * found as Node resolves them (their `dist/index.js`), so an unbuilt dependency is an error.
  */
 export function pruntimeBundleDirs(): string[] {
@@ -118,6 +119,7 @@ export function pruntimeBundleDirs(): string[] {
   return [
     packageRoot(dirname(fileURLToPath(import.meta.url)), "@phala-ts/pruntime"),
     resolvedRoot("@phala-ts/attestation"),
+    resolvedRoot("@phala-ts/contracts"),
     resolvedRoot("@phala-ts/core"),
   ];
 }

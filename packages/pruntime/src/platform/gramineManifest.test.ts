@@ -123,7 +123,7 @@ describe("pruntime.manifest.template", () => {
     expect(trusted).toContain(`file:${DEFINES["gramine.runtimedir()"]}/`);
     expect(trusted).toContain(`file:${app}/node_modules/`);
     expect(trusted).toContain(`file:${app}/packages/cli/bin/`);
-    for (const pkg of ["core", "attestation", "pruntime", "cli"]) {
+    for (const pkg of ["core", "attestation", "contracts", "pruntime", "cli"]) {
       expect(trusted).toContain(`file:${app}/packages/${pkg}/dist/`);
       expect(trusted).toContain(`file:${app}/node_modules/@phala-ts/${pkg}/dist/`);
       expect(trusted).toContain(`file:${app}/node_modules/@phala-ts/${pkg}/package.json`);

@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import { concatBytes, equalBytes, utf8 } from "../bytes/bytes.js";
+import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from "../crypto/envelope.js";
+import { type X25519Keypair, x25519Ephemeral } from "../crypto/x25519.js";
+import { type Ed25519Keypair, ed25519Generate, ed25519Verify } from "../keys/ed25519.js";
+import type { Keypair } from "../keys/keypair.js";
+import { decodeExact } from "../scale/decodeExact.js";
+import {
+  QUERY_NONCE_LENGTH,
+  QUERY_REQUEST_PURPOSE,
+  QUERY_RESPONSE_PURPOSE,
+  type QueryAnswer,
+  type QueryCertificate,
+  QueryError,
+  queryAnswerCodec,
+  queryRequestCodec,
+  signedQueryCodec,
+  signQuery,
+  signQueryCertificate,
+} from "./contractQuery.js";
+
+/** What the worker's identity key signs over a query response body (the sealed answer). */
+export const QUERY_RESPONSE_DOMAIN = "phala/contract/query-response/v1";
+
+export function queryResponseSigningPayload(body: Uint8Array): Uint8Array {
+  return concatBytes(utf8(QUERY_RESPONSE_DOMAIN), body);
+}
+
+/** A worker's answer as the querier reads it: the contract's JSON output, or why it failed. */
+export type QueryResult =
+  | { readonly ok: true; readonly output: unknown }
+  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+
+export interface PreparedQuery {
+  /** The `POST /contract/query` body (SCALE `SignedQuery`). */
+  readonly body: Uint8Array;
+  readonly nonce: Uint8Array;
+}
+
+/**
+ * An account's query keys for a while: one certificate signed by the account, then each query
+ * signed by the ephemeral Ed25519 key and answered to the ephemeral X25519 key.
+ */
+export class QuerySession {
+  readonly certificate: QueryCertificate;
+  readonly #signer: Ed25519Keypair;
+  readonly #ecdh: X25519Keypair;
+
+  private constructor(certificate: QueryCertificate, signer: Ed25519Keypair, ecdh: X25519Keypair) {
+    this.certificate = certificate;
+    this.#signer = signer;
+    this.#ecdh = ecdh;
+  }
+
+  /** Signs a certificate valid for `ttlMs` from `nowMs`. */
+  static create(account: Keypair, ttlMs: number, nowMs = Date.now()): QuerySession {
+    const { keypair: signer } = ed25519Generate();
+    const ecdh = x25519Ephemeral();
+    const expiresAtMs = BigInt(Math.floor(nowMs + ttlMs));
+    const certificate = signQueryCertificate(
+      account,
+      { pubkey: signer.publicKey, ecdhPubkey: ecdh.publicKey },
+      expiresAtMs,
+    );
+    return new QuerySession(certificate, signer, ecdh);
+  }
+
+  /** A query of `contract` with a JSON `request`, sealed to the worker's ECDH key. */
+  prepare(
+    workerEcdhPubkey: Uint8Array,
+    contract: Uint8Array,
+    request: unknown,
+    nonce = new Uint8Array(randomBytes(QUERY_NONCE_LENGTH)),
+  ): PreparedQuery {
+    const plaintext = queryRequestCodec.enc({ contract, nonce, payload: utf8(JSON.stringify(request ?? null)) });
+    const envelope = encodeEnvelope(
+      sealEnvelope({ recipientPublic: workerEcdhPubkey, purpose: QUERY_REQUEST_PURPOSE, plaintext }),
+    );
+    return { body: signedQueryCodec.enc(signQuery(this.#signer, this.certificate, envelope)), nonce };
+  }
+
+  /**
+   * Checks the worker's signature over the response body, opens the answer and checks it answers
+   * this query (`nonce`).
+   */
+  open(body: Uint8Array, signature: Uint8Array, workerIdentity: Uint8Array, nonce: Uint8Array): QueryResult {
+    if (!ed25519Verify(signature, queryResponseSigningPayload(body), workerIdentity)) {
+      throw new QueryError("QUERY_SIGNATURE_INVALID", "the response is not signed by the worker's identity key");
+    }
+    const plaintext = openEnvelope({
+      recipientSecret: this.#ecdh,
+      envelope: decodeEnvelope(body),
+      purpose: QUERY_RESPONSE_PURPOSE,
+    });
+    const answer: QueryAnswer = decodeExact(queryAnswerCodec.dec, plaintext, "QueryAnswer");
+    if (!equalBytes(answer.nonce, nonce)) {
+      throw new QueryError("QUERY_ANSWER_MISMATCH", "the answer is for another query");
+    }
+    const payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(answer.payload));
+    return answer.succeeded ? { ok: true, output: payload } : { ok: false, error: payload };
+  }
+}

@@ -1,0 +1,109 @@
+import { type ContractCommand, contractCommandCodec, contractOrigin } from "@phala-ts/core";
+import { Bytes, type Codec, Option, Struct, str, Tuple, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
+import { DeterministicOutbox, type OutboxState, outboxStateCodec } from "../keyHierarchy/deterministicOutbox.js";
+import { ContractStorage } from "./contractStorage.js";
+
+/** The block a command was queued in, as its call sees it. */
+export interface CommandBlock {
+  readonly number: number;
+  readonly hash: Uint8Array;
+  readonly timestamp: bigint;
+}
+
+/** A command verified against the chain's pending commands, waiting to run or running. */
+export interface QueuedCommand {
+  readonly command: ContractCommand;
+  readonly caller: Uint8Array;
+  readonly block: CommandBlock;
+}
+
+/**
+ * A contract this worker runs: its committed storage, the next command index it expects, the
+ * replies it owes the chain (each a CommandReply payload, numbered by command index under the
+ * Contract origin), and the commands waiting for the cluster key.
+ */
+export class ContractInstance {
+  readonly contract: Uint8Array;
+  readonly cluster: Uint8Array;
+  readonly codeHash: Uint8Array;
+  readonly storage: ContractStorage;
+  readonly outbox: DeterministicOutbox<Uint8Array>;
+  nextIndex: bigint;
+  backlog: QueuedCommand[];
+  /** Why this worker cannot run the contract, once it cannot; it then answers nothing for it. */
+  unavailable: string | undefined;
+  /** The code, decoded once from chain state. */
+  code: string | undefined;
+  /** Ran a command in the block being dispatched (its root is reported at the block's end). */
+  touched = false;
+
+  constructor(fields: {
+    contract: Uint8Array;
+    cluster: Uint8Array;
+    codeHash: Uint8Array;
+    storage?: ContractStorage;
+    nextIndex?: bigint;
+    backlog?: QueuedCommand[];
+    unavailable?: string | undefined;
+  }) {
+    this.contract = fields.contract;
+    this.cluster = fields.cluster;
+    this.codeHash = fields.codeHash;
+    this.storage = fields.storage ?? new ContractStorage();
+    this.outbox = new DeterministicOutbox(contractOrigin(fields.contract));
+    this.nextIndex = fields.nextIndex ?? 0n;
+    this.backlog = fields.backlog ?? [];
+    this.unavailable = fields.unavailable;
+  }
+
+  save(): SavedInstance {
+    return {
+      contract: this.contract,
+      cluster: this.cluster,
+      codeHash: this.codeHash,
+      nextIndex: this.nextIndex,
+      storage: this.storage.all(),
+      outbox: this.outbox.save(),
+      backlog: this.backlog,
+      unavailable: this.unavailable,
+    };
+  }
+
+  static load(saved: SavedInstance): ContractInstance {
+    const instance = new ContractInstance({ ...saved, storage: new ContractStorage(saved.storage) });
+    instance.outbox.load(saved.outbox);
+    return instance;
+  }
+}
+
+interface SavedInstance {
+  readonly contract: Uint8Array;
+  readonly cluster: Uint8Array;
+  readonly codeHash: Uint8Array;
+  readonly nextIndex: bigint;
+  readonly storage: [string, string][];
+  readonly outbox: OutboxState<Uint8Array>;
+  readonly backlog: QueuedCommand[];
+  readonly unavailable: string | undefined;
+}
+
+const key32 = Bytes(32);
+
+export const savedInstancesCodec: Codec<SavedInstance[]> = Vector(
+  Struct({
+    contract: key32,
+    cluster: key32,
+    codeHash: key32,
+    nextIndex: u64,
+    storage: Vector(Tuple(str, str)),
+    outbox: outboxStateCodec(Bytes()),
+    backlog: Vector(
+      Struct({
+        command: contractCommandCodec,
+        caller: key32,
+        block: Struct({ number: u32, hash: key32, timestamp: u64 }),
+      }),
+    ),
+    unavailable: Option(str),
+  }),
+) as unknown as Codec<SavedInstance[]>;

@@ -1,0 +1,227 @@
+import { type ContractEngine, ContractError, DEFAULT_LIMITS, type JsonValue } from "@phala-ts/contracts";
+import {
+  blake2_256,
+  byteKey,
+  decodeExact,
+  decodeSignedQuery,
+  deriveKey,
+  type Ed25519Keypair,
+  encodeEnvelope,
+  openEnvelope,
+  QUERY_REQUEST_PURPOSE,
+  QUERY_RESPONSE_PURPOSE,
+  type QueryRequest,
+  queryAnswerCodec,
+  queryCertificateCodec,
+  queryRequestCodec,
+  queryResponseSigningPayload,
+  type SignedQuery,
+  sealEnvelope,
+  toHex,
+  verifyQueryCertificate,
+  verifyQuerySignature,
+  type X25519Keypair,
+} from "@phala-ts/core";
+import type { VerifiedStorage } from "../chain/chainStorage.js";
+import type { ClusterRole, ContractSecrets } from "../keyHierarchy/clusterRole.js";
+import type { ContractInstance } from "./contractInstance.js";
+import type { ContractRunner } from "./contractRunner.js";
+import { ContractServiceError } from "./contractServiceError.js";
+import { NonceWindow, RateLimiter } from "./queryGuards.js";
+
+export interface QueryServiceOptions {
+  /** Queries a second per account, sustained (default 1,000); twice that at once. */
+  readonly ratePerSecond?: number | undefined;
+  readonly now?: (() => number) | undefined;
+}
+
+/** What a query runs against: the newest dispatched block. */
+export interface QueryHead {
+  readonly number: number;
+  readonly timestamp: bigint;
+  readonly state: VerifiedStorage;
+}
+
+export interface QueryServiceParts {
+  readonly identity: Ed25519Keypair;
+  readonly ecdh: X25519Keypair;
+  readonly runner: ContractRunner;
+  readonly clusters: ClusterRole;
+  /** An engine with the query time limit. */
+  readonly engine: ContractEngine;
+  readonly head: () => QueryHead | undefined;
+}
+
+export interface QueryResponse {
+  /** The sealed QueryAnswer (an encoded envelope). */
+  readonly body: Uint8Array;
+  /** The identity key's signature over `queryResponseSigningPayload(body)`. */
+  readonly signature: Uint8Array;
+}
+
+interface PreparedRun {
+  readonly instance: ContractInstance;
+  readonly secrets: ContractSecrets;
+  readonly code: string;
+  readonly head: QueryHead;
+  readonly input: JsonValue;
+}
+
+const CERTIFICATE_CACHE = 10_000;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * `POST /contract/query`: checks the certificate (its account's signature, once per
+ * certificate, and its expiry), the ephemeral key's signature on the query, the nonce and the
+ * account's rate, then runs the contract's `query` with the certificate's account as the caller
+ * and seals the answer to the certificate's ephemeral key. Plaintext never leaves: the request
+ * opens only here and the answer is sealed before it is returned.
+ */
+export class QueryService {
+  readonly #parts: QueryServiceParts;
+  readonly #now: () => number;
+  readonly #rates: RateLimiter;
+  readonly #nonces = new NonceWindow();
+  /** Certificates whose account signature checked out, by hash (Sr25519 verification is slow). */
+  readonly #verified = new Set<string>();
+
+  constructor(parts: QueryServiceParts, options: QueryServiceOptions = {}) {
+    this.#parts = parts;
+    this.#now = options.now ?? Date.now;
+    const rate = options.ratePerSecond ?? 1000;
+    this.#rates = new RateLimiter(rate, 2 * rate);
+  }
+
+  answer(body: Uint8Array): QueryResponse {
+    const query = this.#decode(body);
+    const { certificate } = query;
+    const now = this.#now();
+    const expiresAtMs = Number(certificate.body.expiresAtMs);
+    if (expiresAtMs <= now) {
+      throw new ContractServiceError("QUERY_CERTIFICATE_EXPIRED", "the query certificate has expired", {
+        expiresAtMs,
+      });
+    }
+    const certificateId = byteKey(blake2_256(queryCertificateCodec.enc(certificate)));
+    this.#checkCertificate(certificateId, query);
+    this.#rates.take(byteKey(certificate.body.account), now);
+    if (!verifyQuerySignature(query)) {
+      throw new ContractServiceError("QUERY_SIGNATURE_INVALID", "the query is not signed by the certificate's key");
+    }
+    const request = this.#open(query.envelope);
+    const nonce = byteKey(request.nonce);
+    this.#nonces.check(certificateId, nonce, expiresAtMs, now);
+    const run = this.#prepare(request);
+    this.#nonces.record(certificateId, nonce, expiresAtMs);
+    const outcome = this.#run(run, request, certificate.body.account);
+    const payload = new TextEncoder().encode(JSON.stringify(outcome.ok ? outcome.output : outcome.error));
+    const plaintext = queryAnswerCodec.enc({ nonce: request.nonce, succeeded: outcome.ok, payload });
+    const sealed = encodeEnvelope(
+      sealEnvelope({
+        recipientPublic: certificate.body.ephemeral.ecdhPubkey,
+        purpose: QUERY_RESPONSE_PURPOSE,
+        plaintext,
+      }),
+    );
+    return { body: sealed, signature: this.#parts.identity.sign(queryResponseSigningPayload(sealed)) };
+  }
+
+  #decode(body: Uint8Array): SignedQuery {
+    try {
+      return decodeSignedQuery(body);
+    } catch (cause) {
+      throw new ContractServiceError("QUERY_MALFORMED", "the body is not a SCALE SignedQuery", {}, { cause });
+    }
+  }
+
+  #checkCertificate(id: string, query: SignedQuery): void {
+    if (this.#verified.has(id)) return;
+    if (!verifyQueryCertificate(query.certificate)) {
+      throw new ContractServiceError("QUERY_CERTIFICATE_INVALID", "the certificate is not signed by its account");
+    }
+    if (this.#verified.size >= CERTIFICATE_CACHE) this.#verified.clear();
+    this.#verified.add(id);
+  }
+
+  #open(envelope: Uint8Array): QueryRequest {
+    let plaintext: Uint8Array;
+    try {
+      plaintext = openEnvelope({ recipientSecret: this.#parts.ecdh, envelope, purpose: QUERY_REQUEST_PURPOSE });
+    } catch (cause) {
+      throw new ContractServiceError(
+        "QUERY_UNREADABLE",
+        "the query does not open with this worker's key: sealed to another key, or altered",
+        {},
+        { cause },
+      );
+    }
+    try {
+      return decodeExact(queryRequestCodec.dec, plaintext, "QueryRequest");
+    } catch (cause) {
+      throw new ContractServiceError("QUERY_MALFORMED", "the sealed request is not a QueryRequest", {}, { cause });
+    }
+  }
+
+  /** Everything the call needs, or why there is none; checked before the nonce is spent. */
+  #prepare(request: QueryRequest): PreparedRun {
+    const contract = toHex(request.contract);
+    const instance = this.#parts.runner.instance(request.contract);
+    const head = this.#parts.head();
+    if (instance === undefined || head === undefined) {
+      throw new ContractServiceError("QUERY_CONTRACT_NOT_FOUND", "this worker does not run this contract", {
+        contract,
+      });
+    }
+    const secrets = this.#parts.clusters.contractSecrets(instance.cluster, instance.contract);
+    const code = this.#parts.runner.code(instance, head.state);
+    const unavailable =
+      instance.unavailable ??
+      (secrets === undefined || code === undefined
+        ? "this worker does not hold the contract's keys"
+        : instance.nextIndex === BigInt(instance.backlog.length)
+          ? "its instantiation is waiting for the cluster's key"
+          : undefined);
+    if (unavailable !== undefined || secrets === undefined || code === undefined) {
+      throw new ContractServiceError("QUERY_CONTRACT_UNAVAILABLE", `the contract cannot answer here: ${unavailable}`, {
+        contract,
+      });
+    }
+    let input: JsonValue;
+    try {
+      input = JSON.parse(strictUtf8.decode(request.payload)) as JsonValue;
+    } catch (cause) {
+      throw new ContractServiceError("QUERY_MALFORMED", "the query's payload is not UTF-8 JSON", {}, { cause });
+    }
+    return { instance, secrets, code, head, input };
+  }
+
+  #run(run: PreparedRun, request: QueryRequest, caller: Uint8Array) {
+    const { instance, secrets, code, head, input } = run;
+    try {
+      return this.#parts.engine.run({
+        code,
+        entry: "query",
+        input,
+        ctx: {
+          contractId: instance.contract,
+          caller,
+          blockNumber: head.number,
+          timestampMs: Number(head.timestamp),
+          randomSeed: deriveKey(secrets.derivation, ["query", request.nonce]),
+        },
+        storage: instance.storage,
+        limits: DEFAULT_LIMITS,
+      });
+    } catch (error) {
+      if (error instanceof ContractError && error.code === "CONTRACT_TIMEOUT") {
+        throw new ContractServiceError("QUERY_TIMEOUT", error.message, { contract: toHex(instance.contract) });
+      }
+      throw new ContractServiceError(
+        "QUERY_CONTRACT_UNAVAILABLE",
+        "the contract engine failed; try again",
+        { contract: toHex(instance.contract) },
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { type ContractEngine, type ContractOutcome, DEFAULT_LIMITS, GAS, type JsonValue } from "@phala-ts/contracts";
+import {
+  CONTRACT_COMMAND_PURPOSE,
+  CONTRACT_INIT_PURPOSE,
+  CONTRACT_REPLY_PURPOSE,
+  type CommandRefusalCode,
+  type CommandReply,
+  type CommandReplyBody,
+  decodeEnvelope,
+  deriveKey,
+  type Envelope,
+  encodeEnvelope,
+  equalBytes,
+  MAX_REPLY_BYTES,
+  openEnvelope,
+  sealDeterministicEnvelope,
+  toHex,
+  X25519Error,
+  type X25519Keypair,
+} from "@phala-ts/core";
+import { u64 } from "@polkadot-api/substrate-bindings";
+import type { ContractSecrets } from "../keyHierarchy/clusterRole.js";
+import type { ContractInstance, QueuedCommand } from "./contractInstance.js";
+
+/** What a command that never reached the contract costs (reading and refusing it). */
+export const REFUSED_COMMAND_GAS = GAS.callBase;
+
+export interface CommandKeys {
+  /** The cluster's ECDH key: what init arguments (command 0) are sealed to. */
+  readonly cluster: X25519Keypair;
+  readonly contract: ContractSecrets;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Runs one command of `instance` as every worker of its cluster does: opens the envelope, runs
+ * `init` (index 0) or `handle`, applies the writes only if the call succeeded, and seals the
+ * output or the reason it failed to the command's envelope key, deterministically, so that the
+ * cluster's workers owe the chain byte-identical replies. The engine's own faults are thrown.
+ */
+export function runCommand(
+  engine: ContractEngine,
+  instance: ContractInstance,
+  keys: CommandKeys,
+  { command, caller, block }: QueuedCommand,
+): CommandReply {
+  const { index } = command;
+  const reply = (succeeded: boolean, gasUsed: number, body: CommandReplyBody, to?: Envelope): CommandReply => ({
+    contract: instance.contract,
+    index,
+    succeeded,
+    gasUsed: BigInt(gasUsed),
+    sealedReply: to === undefined ? new Uint8Array() : sealReply(keys.contract, index, to, body),
+  });
+  const refuse = (code: CommandRefusalCode, message: string, to?: Envelope) =>
+    reply(false, REFUSED_COMMAND_GAS, { ok: false, error: { code, message } }, to);
+
+  let envelope: Envelope;
+  try {
+    envelope = decodeEnvelope(command.envelope);
+  } catch {
+    return refuse("COMMAND_UNREADABLE", "the command is not an envelope");
+  }
+  const init = index === 0n;
+  let input: JsonValue;
+  try {
+    const plaintext = openEnvelope({
+      recipientSecret: init ? keys.cluster : keys.contract.ecdh,
+      envelope,
+      purpose: init ? CONTRACT_INIT_PURPOSE : CONTRACT_COMMAND_PURPOSE,
+    });
+    try {
+      input = JSON.parse(strictUtf8.decode(plaintext)) as JsonValue;
+    } catch {
+      return refuse("COMMAND_NOT_JSON", "the command's plaintext is not UTF-8 JSON", envelope);
+    }
+  } catch {
+    return refuse(
+      "COMMAND_UNREADABLE",
+      `the command does not open with the ${init ? "cluster's" : "contract's"} key: sealed to another key, or altered`,
+      envelope,
+    );
+  }
+
+  const outcome: ContractOutcome = engine.run({
+    code: instance.code ?? "",
+    entry: init ? "init" : "handle",
+    input,
+    ctx: {
+      contractId: instance.contract,
+      caller,
+      blockNumber: block.number,
+      timestampMs: Number(block.timestamp),
+      randomSeed: deriveKey(keys.contract.derivation, ["random", block.hash, u64.enc(index)]),
+    },
+    storage: instance.storage,
+    limits: { ...DEFAULT_LIMITS, gas: Number(command.gasLimit) },
+  });
+  if (!outcome.ok) return reply(false, outcome.gasUsed, { ok: false, error: outcome.error }, envelope);
+
+  const events = outcome.events
+    .filter((event) => event.to === undefined || equalBytes(event.to, caller))
+    .map((event) => (event.to === undefined ? { data: event.data } : { data: event.data, to: toHex(event.to) }));
+  const succeeded = reply(true, outcome.gasUsed, { ok: true, output: outcome.output, events }, envelope);
+  if (succeeded.sealedReply.length > MAX_REPLY_BYTES) {
+    return reply(
+      false,
+      outcome.gasUsed,
+      {
+        ok: false,
+        error: {
+          code: "COMMAND_REPLY_TOO_LARGE" satisfies CommandRefusalCode,
+          message: `the reply would be ${succeeded.sealedReply.length} bytes sealed, over the chain's ${MAX_REPLY_BYTES}`,
+        },
+      },
+      envelope,
+    );
+  }
+  instance.storage.apply(outcome.writes);
+  return succeeded;
+}
+
+/** The reply sealed to the envelope's sender key; nothing when that key is unusable (an altered envelope). */
+function sealReply(secrets: ContractSecrets, index: bigint, to: Envelope, body: CommandReplyBody): Uint8Array {
+  try {
+    return sealedTo(secrets, index, to, body);
+  } catch (error) {
+    if (error instanceof X25519Error) return new Uint8Array();
+    throw error;
+  }
+}
+
+function sealedTo(secrets: ContractSecrets, index: bigint, to: Envelope, body: CommandReplyBody): Uint8Array {
+  return encodeEnvelope(
+    sealDeterministicEnvelope({
+      derivationSecret: secrets.derivation,
+      context: ["command_reply", u64.enc(index)],
+      recipientPublic: to.senderPublic,
+      purpose: CONTRACT_REPLY_PURPOSE,
+      plaintext: new TextEncoder().encode(JSON.stringify(body)),
+    }),
+  );
+}
