@@ -32,6 +32,7 @@ const info: PRuntimeInfo = {
   egressPending: 2,
   gatekeeper: { masterKey: "none", rotationId: null, masterPubkey: null, historyLength: 0 },
   clusters: [],
+  contracts: [],
 };
 
 describe("PRuntimeClient", () => {

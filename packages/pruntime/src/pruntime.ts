@@ -176,6 +176,7 @@ export class PRuntime {
       egressPending: this.egress.pendingCount,
       gatekeeper: this.keyHierarchy.gatekeeper.status(),
       clusters: this.keyHierarchy.clusters.status(),
+      contracts: this.contracts.status(),
     };
   }
 

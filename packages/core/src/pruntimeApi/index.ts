@@ -7,4 +7,4 @@ export {
   syncHeaderRequestCodec,
   syncStatusCodec,
 } from "./operatorWire.js";
-export type { ClusterKeyStatus, GatekeeperKeyStatus, PRuntimePublicInfo } from "./publicInfo.js";
+export type { ClusterKeyStatus, ContractRunStatus, GatekeeperKeyStatus, PRuntimePublicInfo } from "./publicInfo.js";

@@ -21,6 +21,19 @@ export interface PRuntimePublicInfo {
   readonly gatekeeper: GatekeeperKeyStatus;
   /** The clusters whose key this worker holds, with the public keys derived from it. */
   readonly clusters: readonly ClusterKeyStatus[];
+  /** The contracts this worker runs (all public on chain): how far each got here. */
+  readonly contracts: readonly ContractRunStatus[];
+}
+
+export interface ContractRunStatus {
+  readonly contract: string;
+  readonly cluster: string;
+  /** Commands run here (init included), decimal. */
+  readonly executed: string;
+  /** Commands received and waiting for the cluster key. */
+  readonly waiting: number;
+  /** Why this worker no longer runs the contract; null while it does. */
+  readonly unavailable: string | null;
 }
 
 /** A gatekeeper's master key as it may be shown: whether it holds one, which, and its public key. */

@@ -3,6 +3,7 @@ import {
   byteKey,
   COMMAND_REPLY_TOPIC,
   commandReplyCodec,
+  type ContractRunStatus,
   contractCommandCodec,
   decodeExact,
   equalBytes,
@@ -75,8 +76,14 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
     return this.#instances.get(byteKey(contract));
   }
 
-  get size(): number {
-    return this.#instances.size;
+  status(): ContractRunStatus[] {
+    return [...this.#instances.values()].map((instance) => ({
+      contract: toHex(instance.contract),
+      cluster: toHex(instance.cluster),
+      executed: (instance.nextIndex - BigInt(instance.backlog.length)).toString(),
+      waiting: instance.backlog.length,
+      unavailable: instance.unavailable ?? null,
+    }));
   }
 
   /** The contract's code, decoded once from verified chain state. */
