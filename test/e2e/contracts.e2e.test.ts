@@ -266,6 +266,13 @@ describe("confidential contracts", () => {
       expect(await query(worker, alice, token, { balance: {} })).toEqual({ ok: true, output: { balance: "750" } });
       expect(await query(worker, ferdie, token, { balance: {} })).toEqual({ ok: true, output: { balance: "250" } });
     }
+    // The transfer's event is in Ferdie's inbox only.
+    const transfer = { from: toHex(sr.Alice.accountId), to: toHex(sr.Ferdie.accountId), amount: "250" };
+    expect(await query("w2", ferdie, token, { $events: {} })).toEqual({
+      ok: true,
+      output: { events: [{ seq: 0, index: "1", data: { transfer } }], next: 1 },
+    });
+    expect(await query("w1", alice, token, { $events: {} })).toEqual({ ok: true, output: { events: [], next: 0 } });
     const prying = await query("w1", ferdie, token, { balance: { of: toHex(sr.Alice.accountId) } });
     expect(prying).toMatchObject({ ok: false, error: { code: "CONTRACT_THREW" } });
     expect((prying as { error: { message: string } }).error.message).toMatch(/only the owner/);

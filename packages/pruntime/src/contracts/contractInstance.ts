@@ -1,4 +1,4 @@
-import { type ContractCommand, contractCommandCodec, contractOrigin } from "@phala-ts/core";
+import { type ContractCommand, concatBytes, contractCommandCodec, contractOrigin, Trie, utf8 } from "@phala-ts/core";
 import { Bytes, type Codec, Option, Struct, str, Tuple, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
 import { DeterministicOutbox, type OutboxState, outboxStateCodec } from "../keyHierarchy/deterministicOutbox.js";
 import { ContractStorage } from "./contractStorage.js";
@@ -27,6 +27,8 @@ export class ContractInstance {
   readonly cluster: Uint8Array;
   readonly codeHash: Uint8Array;
   readonly storage: ContractStorage;
+  /** Events for their recipients (see eventInbox.ts); host state, never the contract's to read. */
+  readonly inboxes: ContractStorage;
   readonly outbox: DeterministicOutbox<Uint8Array>;
   nextIndex: bigint;
   backlog: QueuedCommand[];
@@ -42,6 +44,7 @@ export class ContractInstance {
     cluster: Uint8Array;
     codeHash: Uint8Array;
     storage?: ContractStorage;
+    inboxes?: ContractStorage;
     nextIndex?: bigint;
     backlog?: QueuedCommand[];
     unavailable?: string | undefined;
@@ -50,10 +53,21 @@ export class ContractInstance {
     this.cluster = fields.cluster;
     this.codeHash = fields.codeHash;
     this.storage = fields.storage ?? new ContractStorage();
+    this.inboxes = fields.inboxes ?? new ContractStorage();
     this.outbox = new DeterministicOutbox(contractOrigin(fields.contract));
     this.nextIndex = fields.nextIndex ?? 0n;
     this.backlog = fields.backlog ?? [];
     this.unavailable = fields.unavailable;
+  }
+
+  /**
+   * The V1 trie root over the contract's storage (keys prefixed with 0x01) and the event inboxes
+   * (keys prefixed with 0x02), UTF-8 keys and values: what every worker of the cluster reports.
+   */
+  stateRoot(): Uint8Array {
+    const tagged = (tag: number, entries: [string, string][]) =>
+      entries.map(([key, value]) => [concatBytes(Uint8Array.of(tag), utf8(key)), utf8(value)] as const);
+    return Trie.fromEntries([...tagged(1, this.storage.all()), ...tagged(2, this.inboxes.all())], "V1").root();
   }
 
   save(): SavedInstance {
@@ -63,6 +77,7 @@ export class ContractInstance {
       codeHash: this.codeHash,
       nextIndex: this.nextIndex,
       storage: this.storage.all(),
+      inboxes: this.inboxes.all(),
       outbox: this.outbox.save(),
       backlog: this.backlog,
       unavailable: this.unavailable,
@@ -70,7 +85,11 @@ export class ContractInstance {
   }
 
   static load(saved: SavedInstance): ContractInstance {
-    const instance = new ContractInstance({ ...saved, storage: new ContractStorage(saved.storage) });
+    const instance = new ContractInstance({
+      ...saved,
+      storage: new ContractStorage(saved.storage),
+      inboxes: new ContractStorage(saved.inboxes),
+    });
     instance.outbox.load(saved.outbox);
     return instance;
   }
@@ -82,6 +101,7 @@ interface SavedInstance {
   readonly codeHash: Uint8Array;
   readonly nextIndex: bigint;
   readonly storage: [string, string][];
+  readonly inboxes: [string, string][];
   readonly outbox: OutboxState<Uint8Array>;
   readonly backlog: QueuedCommand[];
   readonly unavailable: string | undefined;
@@ -96,6 +116,7 @@ export const savedInstancesCodec: Codec<SavedInstance[]> = Vector(
     codeHash: key32,
     nextIndex: u64,
     storage: Vector(Tuple(str, str)),
+    inboxes: Vector(Tuple(str, str)),
     outbox: outboxStateCodec(Bytes()),
     backlog: Vector(
       Struct({

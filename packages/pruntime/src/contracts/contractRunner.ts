@@ -2,8 +2,8 @@ import type { ContractEngine } from "@phala-ts/contracts";
 import {
   byteKey,
   COMMAND_REPLY_TOPIC,
-  commandReplyCodec,
   type ContractRunStatus,
+  commandReplyCodec,
   contractCommandCodec,
   decodeExact,
   equalBytes,
@@ -159,7 +159,7 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
     const me = workerOrigin(this.#identity);
     for (const instance of this.#touched) {
       const index = instance.nextIndex - 1n - BigInt(instance.backlog.length);
-      const report = { contract: instance.contract, index, stateRoot: instance.storage.root() };
+      const report = { contract: instance.contract, index, stateRoot: instance.stateRoot() };
       block.egress.push(me, STATE_ROOT_TOPIC, stateRootReportCodec.enc(report));
     }
     this.#touched.clear();

@@ -1,10 +1,8 @@
 import type { StorageView } from "@phala-ts/contracts";
-import { Trie, utf8 } from "@phala-ts/core";
 
 /**
- * A contract's committed key-value state inside the enclave. Only a successful call's writes
- * change it; its root is the V1 trie root over the UTF-8 keys and values, which every worker of
- * the cluster computes alike.
+ * A contract's committed key-value state inside the enclave: only a successful call's writes
+ * change it.
  */
 export class ContractStorage implements StorageView {
   readonly #entries: Map<string, string>;
@@ -36,12 +34,5 @@ export class ContractStorage implements StorageView {
 
   all(): [string, string][] {
     return [...this.#entries];
-  }
-
-  root(): Uint8Array {
-    return Trie.fromEntries(
-      [...this.#entries].map(([key, value]) => [utf8(key), utf8(value)] as const),
-      "V1",
-    ).root();
   }
 }

@@ -27,6 +27,7 @@ import type { ClusterRole, ContractSecrets } from "../keyHierarchy/clusterRole.j
 import type { ContractInstance } from "./contractInstance.js";
 import type { ContractRunner } from "./contractRunner.js";
 import { ContractServiceError } from "./contractServiceError.js";
+import { PUBLIC_INBOX, readInbox } from "./eventInbox.js";
 import { NonceWindow, RateLimiter } from "./queryGuards.js";
 
 export interface QueryServiceOptions {
@@ -65,9 +66,39 @@ interface PreparedRun {
   readonly code: string;
   readonly head: QueryHead;
   readonly input: JsonValue;
+  /** Set when the request reads an event inbox instead of running the contract. */
+  readonly inbox: { readonly after: number; readonly public: boolean } | undefined;
 }
 
 const CERTIFICATE_CACHE = 10_000;
+
+/**
+ * `{ "$events": { after?, public? } }`: a request the worker answers itself from the contract's
+ * event inboxes (the caller's, or the public one), without running the contract.
+ */
+function inboxRequest(input: JsonValue): { after: number; public: boolean } | undefined {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
+  const keys = Object.keys(input);
+  if (keys.length !== 1 || keys[0] !== "$events") return undefined;
+  const body = input.$events;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return badInbox();
+  const { after = 0, public: isPublic = false, ...rest } = body as Record<string, JsonValue>;
+  if (
+    Object.keys(rest).length > 0 ||
+    !Number.isSafeInteger(after) ||
+    (after as number) < 0 ||
+    typeof isPublic !== "boolean"
+  )
+    return badInbox();
+  return { after: after as number, public: isPublic };
+}
+
+function badInbox(): never {
+  throw new ContractServiceError(
+    "QUERY_MALFORMED",
+    'an events request is { "$events": { after?: n >= 0, public?: boolean } }',
+  );
+}
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -113,7 +144,18 @@ export class QueryService {
     this.#nonces.check(certificateId, nonce, expiresAtMs, now);
     const run = this.#prepare(request);
     this.#nonces.record(certificateId, nonce, expiresAtMs);
-    const outcome = this.#run(run, request, certificate.body.account);
+    const { inbox } = run;
+    const outcome =
+      inbox === undefined
+        ? this.#run(run, request, certificate.body.account)
+        : ({
+            ok: true,
+            output: readInbox(
+              run.instance.inboxes,
+              inbox.public ? PUBLIC_INBOX : toHex(certificate.body.account),
+              inbox.after,
+            ) as unknown as JsonValue,
+          } as const);
     const payload = new TextEncoder().encode(JSON.stringify(outcome.ok ? outcome.output : outcome.error));
     const plaintext = queryAnswerCodec.enc({ nonce: request.nonce, succeeded: outcome.ok, payload });
     const sealed = encodeEnvelope(
@@ -192,7 +234,7 @@ export class QueryService {
     } catch (cause) {
       throw new ContractServiceError("QUERY_MALFORMED", "the query's payload is not UTF-8 JSON", {}, { cause });
     }
-    return { instance, secrets, code, head, input };
+    return { instance, secrets, code, head, input, inbox: inboxRequest(input) };
   }
 
   #run(run: PreparedRun, request: QueryRequest, caller: Uint8Array) {

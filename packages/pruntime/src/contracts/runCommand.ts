@@ -21,6 +21,7 @@ import {
 import { u64 } from "@polkadot-api/substrate-bindings";
 import type { ContractSecrets } from "../keyHierarchy/clusterRole.js";
 import type { ContractInstance, QueuedCommand } from "./contractInstance.js";
+import { deliverEvents } from "./eventInbox.js";
 
 /** What a command that never reached the contract costs (reading and refusing it). */
 export const REFUSED_COMMAND_GAS = GAS.callBase;
@@ -118,6 +119,7 @@ export function runCommand(
     );
   }
   instance.storage.apply(outcome.writes);
+  deliverEvents(instance.inboxes, index, outcome.events);
   return succeeded;
 }
 
