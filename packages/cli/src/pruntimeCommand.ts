@@ -11,6 +11,9 @@ interface PRuntimeFlags {
   port: number;
   checkpointEvery: number;
   bodyLimit: number;
+  queryTimeoutMs: number;
+  queryRate: number;
+  queryBodyLimit: number;
   sealedDir?: string;
   logFormat: LogFormat;
 }
@@ -33,6 +36,14 @@ export function addPRuntimeCommand(program: Command): void {
     .option("--port <port>", "port for the HTTP API", port, 8000)
     .option("--checkpoint-every <blocks>", "seal a checkpoint every this many dispatched blocks", positiveInteger, 1000)
     .option("--body-limit <bytes>", "largest request body accepted", positiveInteger, 64 * 1024 * 1024)
+    .option("--query-timeout-ms <ms>", "longest a contract query may run", positiveInteger, 10_000)
+    .option(
+      "--query-rate <n>",
+      "contract queries a second per account (bursts of twice as many)",
+      positiveInteger,
+      1000,
+    )
+    .option("--query-body-limit <bytes>", "largest POST /contract/query body", positiveInteger, 128 * 1024)
     .addOption(new Option("--log-format <format>", "log output").choices(["pretty", "json"]).default("pretty"))
     .addHelpText(
       "after",
@@ -61,6 +72,9 @@ Examples:
         port: flags.port,
         operatorToken: process.env[TOKEN_ENV] || undefined,
         bodyLimit: flags.bodyLimit,
+        queryTimeoutMs: flags.queryTimeoutMs,
+        queryRatePerSecond: flags.queryRate,
+        queryBodyLimit: flags.queryBodyLimit,
         checkpointEvery: flags.checkpointEvery,
         logger,
       });

@@ -65,8 +65,9 @@ export const COMMAND_REPLY_TOPIC: Topic = new TextEncoder().encode("^phala/phat/
  * worker of the cluster applies the same commands in the same order, so the roots must agree.
  * Workers report after the last command of the contract in each block, so that reports follow the
  * chain's blocks (at most one per contract and block) and always cover the newest state. The root
- * is the V1 trie root of the contract's storage (UTF-8 keys and values). The chain records the
- * first root per index and flags any other.
+ * is a V1 trie root over the contract's storage (keys prefixed with 0x01) and its event inboxes
+ * (keys prefixed with 0x02), UTF-8 keys and values. The chain records the first root per index
+ * and flags any other.
  */
 export interface StateRootReport {
   readonly contract: Uint8Array;

@@ -9,6 +9,9 @@ export interface StartPRuntimeOptions {
   readonly port: number;
   readonly operatorToken?: string | undefined;
   readonly bodyLimit?: number | undefined;
+  readonly queryTimeoutMs?: number | undefined;
+  readonly queryRatePerSecond?: number | undefined;
+  readonly queryBodyLimit?: number | undefined;
   readonly checkpointEvery?: number | undefined;
   readonly setup?: PRuntimeOptions["setup"];
   readonly logger: Logger;
@@ -29,12 +32,15 @@ export async function startPRuntime(options: StartPRuntimeOptions): Promise<Runn
     logger,
     checkpointEvery: options.checkpointEvery,
     setup: options.setup,
+    queryTimeoutMs: options.queryTimeoutMs,
+    queryRatePerSecond: options.queryRatePerSecond,
   });
   const api = await startApiServer(runtime, {
     host: options.host,
     port: options.port,
     operatorToken: options.operatorToken,
     bodyLimit: options.bodyLimit,
+    queryBodyLimit: options.queryBodyLimit,
     logger,
   });
   const info = runtime.info();
