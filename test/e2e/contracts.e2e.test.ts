@@ -98,7 +98,13 @@ describe("confidential contracts", () => {
     const sealedReply = reply.value.sealedReply as Uint8Array;
     const body: CommandReplyBody | undefined =
       sealedReply.length === 0 ? undefined : openCommandReply(sealedReply, sealed.replyKey);
-    return { executed: executed.value as { succeeded: boolean; gasUsed: bigint; fee: bigint }, body, sealedReply };
+    const { replyKey } = sealed;
+    return {
+      executed: executed.value as { succeeded: boolean; gasUsed: bigint; fee: bigint },
+      body,
+      sealedReply,
+      replyKey,
+    };
   }
 
   async function command(from: Keypair, contract: Uint8Array, keys: PublicKeys, input: unknown, gasLimit = GAS) {
@@ -255,6 +261,9 @@ describe("confidential contracts", () => {
     expect(sent.executed.fee).toBe(sent.executed.gasUsed * 10n);
     // The transfer event is the recipient's alone: it is not in the sender's reply.
     expect(sent.body).toEqual({ ok: true, output: { balance: "750" }, events: [] });
+    // Sealed by the contract's own key: the caller can tell it came from the contract's cluster.
+    expect(openCommandReply(sent.sealedReply, sent.replyKey, tokenKeys.ecdhPubkey)).toEqual(sent.body);
+    expect(() => openCommandReply(sent.sealedReply, sent.replyKey, clusterKeys.ecdhPubkey)).toThrow();
     // The deposits came back: nothing stays reserved once the replies are in.
     expect((await account(rpc, sr.Alice.accountId)).data.reserved).toBe(0n);
   }, 120_000);

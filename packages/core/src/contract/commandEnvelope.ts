@@ -52,13 +52,22 @@ export function sealContractCommand(
   return { envelope, replyKey };
 }
 
-/** Opens the reply to a command sealed with `sealContractCommand`. */
-export function openCommandReply(sealedReply: Uint8Array, replyKey: X25519Keypair): CommandReplyBody {
+/**
+ * Opens the reply to a command sealed with `sealContractCommand`. Workers seal replies with the
+ * contract's ECDH key: pass its public key (`ContractKeys`) to check that the reply came from the
+ * contract's cluster.
+ */
+export function openCommandReply(
+  sealedReply: Uint8Array,
+  replyKey: X25519Keypair,
+  contractEcdhPubkey?: Uint8Array,
+): CommandReplyBody {
   try {
     const plaintext = openEnvelope({
       recipientSecret: replyKey,
       envelope: decodeEnvelope(sealedReply),
       purpose: CONTRACT_REPLY_PURPOSE,
+      ...(contractEcdhPubkey === undefined ? {} : { expectedSender: contractEcdhPubkey }),
     });
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext)) as CommandReplyBody;
   } catch (cause) {

@@ -135,10 +135,11 @@ export class QueryService {
     }
     const certificateId = byteKey(blake2_256(queryCertificateCodec.enc(certificate)));
     this.#checkCertificate(certificateId, query);
-    this.#rates.take(byteKey(certificate.body.account), now);
     if (!verifyQuerySignature(query)) {
       throw new ContractServiceError("QUERY_SIGNATURE_INVALID", "the query is not signed by the certificate's key");
     }
+    // Only after the signature: a certificate seen on the wire must not let others spend its account's rate.
+    this.#rates.take(byteKey(certificate.body.account), now);
     const request = this.#open(query.envelope);
     const nonce = byteKey(request.nonce);
     this.#nonces.check(certificateId, nonce, expiresAtMs, now);

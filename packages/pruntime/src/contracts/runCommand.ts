@@ -1,5 +1,6 @@
 import { type ContractEngine, type ContractOutcome, DEFAULT_LIMITS, GAS, type JsonValue } from "@phala-ts/contracts";
 import {
+  blake2_256,
   CONTRACT_COMMAND_PURPOSE,
   CONTRACT_INIT_PURPOSE,
   CONTRACT_REPLY_PURPOSE,
@@ -8,12 +9,13 @@ import {
   type CommandReplyBody,
   decodeEnvelope,
   deriveKey,
+  ENVELOPE_IV_LENGTH,
   type Envelope,
   encodeEnvelope,
   equalBytes,
   MAX_REPLY_BYTES,
   openEnvelope,
-  sealDeterministicEnvelope,
+  sealEnvelope,
   toHex,
   X25519Error,
   type X25519Keypair,
@@ -123,24 +125,32 @@ export function runCommand(
   return succeeded;
 }
 
-/** The reply sealed to the envelope's sender key; nothing when that key is unusable (an altered envelope). */
+/**
+ * The reply sealed to the envelope's sender key, by the contract's own ECDH key (a cached key,
+ * so no key import per reply), with an IV derived from the command index, the recipient and the
+ * plaintext: every worker seals the same bytes, and two different replies under one AES key never
+ * share an IV (as in SIV). Nothing when the recipient key is unusable (an altered envelope).
+ */
 function sealReply(secrets: ContractSecrets, index: bigint, to: Envelope, body: CommandReplyBody): Uint8Array {
+  const plaintext = new TextEncoder().encode(JSON.stringify(body));
+  const iv = deriveKey(secrets.derivation, [
+    "command_reply_iv",
+    u64.enc(index),
+    to.senderPublic,
+    blake2_256(plaintext),
+  ]).subarray(0, ENVELOPE_IV_LENGTH);
   try {
-    return sealedTo(secrets, index, to, body);
+    return encodeEnvelope(
+      sealEnvelope({
+        recipientPublic: to.senderPublic,
+        purpose: CONTRACT_REPLY_PURPOSE,
+        plaintext,
+        senderSecret: secrets.ecdh,
+        iv,
+      }),
+    );
   } catch (error) {
     if (error instanceof X25519Error) return new Uint8Array();
     throw error;
   }
-}
-
-function sealedTo(secrets: ContractSecrets, index: bigint, to: Envelope, body: CommandReplyBody): Uint8Array {
-  return encodeEnvelope(
-    sealDeterministicEnvelope({
-      derivationSecret: secrets.derivation,
-      context: ["command_reply", u64.enc(index)],
-      recipientPublic: to.senderPublic,
-      purpose: CONTRACT_REPLY_PURPOSE,
-      plaintext: new TextEncoder().encode(JSON.stringify(body)),
-    }),
-  );
 }
