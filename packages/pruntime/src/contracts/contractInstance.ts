@@ -60,6 +60,11 @@ export class ContractInstance {
     this.unavailable = fields.unavailable;
   }
 
+  /** Commands run here (one reply each, so the outbox's count), init included. */
+  get executed(): bigint {
+    return this.outbox.nextSequence;
+  }
+
   /**
    * The V1 trie root over the contract's storage (keys prefixed with 0x01) and the event inboxes
    * (keys prefixed with 0x02), UTF-8 keys and values: what every worker of the cluster reports.

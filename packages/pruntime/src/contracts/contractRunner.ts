@@ -1,4 +1,4 @@
-import type { ContractEngine } from "@phala-ts/contracts";
+import { type ContractEngine, ContractError } from "@phala-ts/contracts";
 import {
   byteKey,
   COMMAND_REPLY_TOPIC,
@@ -80,7 +80,7 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
     return [...this.#instances.values()].map((instance) => ({
       contract: toHex(instance.contract),
       cluster: toHex(instance.cluster),
-      executed: (instance.nextIndex - BigInt(instance.backlog.length)).toString(),
+      executed: instance.executed.toString(),
       waiting: instance.backlog.length,
       unavailable: instance.unavailable ?? null,
     }));
@@ -158,7 +158,7 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
     for (const instance of this.#waiting) this.#drain(instance, block);
     const me = workerOrigin(this.#identity);
     for (const instance of this.#touched) {
-      const index = instance.nextIndex - 1n - BigInt(instance.backlog.length);
+      const index = instance.executed - 1n;
       const report = { contract: instance.contract, index, stateRoot: instance.stateRoot() };
       block.egress.push(me, STATE_ROOT_TOPIC, stateRootReportCodec.enc(report));
     }
@@ -219,6 +219,11 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
       try {
         reply = runCommand(this.#engine, instance, keys, queued);
       } catch (error) {
+        if (error instanceof ContractError && error.code === "CONTRACT_ENGINE_UNAVAILABLE") {
+          // Reloading after a fault: not this command's doing; it runs once the engine is back.
+          this.#waiting.add(instance);
+          return;
+        }
         this.#fault(instance, queued, error);
         return;
       }

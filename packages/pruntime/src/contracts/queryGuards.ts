@@ -76,7 +76,7 @@ export class NonceWindow {
     }
   }
 
-  record(certificate: string, nonce: string, expiresAtMs: number): void {
+  record(certificate: string, nonce: string, expiresAtMs: number, nowMs: number): void {
     let entry = this.#byCertificate.get(certificate);
     if (entry === undefined) {
       entry = { expiresAtMs, nonces: new Set() };
@@ -84,7 +84,7 @@ export class NonceWindow {
     }
     entry.nonces.add(nonce);
     this.#count++;
-    if (++this.#recordedSinceSweep >= 10_000) this.#sweep(Date.now());
+    if (++this.#recordedSinceSweep >= 10_000) this.#sweep(nowMs);
   }
 
   #sweep(nowMs: number): void {

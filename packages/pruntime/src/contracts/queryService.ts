@@ -138,13 +138,14 @@ export class QueryService {
     if (!verifyQuerySignature(query)) {
       throw new ContractServiceError("QUERY_SIGNATURE_INVALID", "the query is not signed by the certificate's key");
     }
-    // Only after the signature: a certificate seen on the wire must not let others spend its account's rate.
-    this.#rates.take(byteKey(certificate.body.account), now);
     const request = this.#open(query.envelope);
     const nonce = byteKey(request.nonce);
     this.#nonces.check(certificateId, nonce, expiresAtMs, now);
+    // Only for a signed query with a new nonce: a query seen on the wire, sent again, must not
+    // spend its account's rate.
+    this.#rates.take(byteKey(certificate.body.account), now);
     const run = this.#prepare(request);
-    this.#nonces.record(certificateId, nonce, expiresAtMs);
+    this.#nonces.record(certificateId, nonce, expiresAtMs, now);
     const { inbox } = run;
     const outcome =
       inbox === undefined
