@@ -1,5 +1,6 @@
 import { cpus } from "node:os";
 import { contractEngineRows } from "./contractEngine.bench.js";
+import { contractNetworkRows } from "./contractNetwork.bench.js";
 import { dcapVerifyRows } from "./dcapVerify.bench.js";
 import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
@@ -27,6 +28,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   pherry: () => pherryRelayRows(quick),
   dcap: () => dcapVerifyRows(quick),
   contracts: () => contractEngineRows(quick),
+  "contract-network": () => contractNetworkRows(quick),
 };
 const rows: Row[] = [];
 for (const [name, suite] of Object.entries(suites))

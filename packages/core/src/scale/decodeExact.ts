@@ -18,7 +18,11 @@ export function decodeExact<T>(decoder: Decoder<T>, bytes: Uint8Array, what: str
   if (!(bytes instanceof Uint8Array)) {
     throw new ScaleDecodeError("SCALE_MALFORMED", `${what}: input is not bytes`, { what });
   }
-  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  // Uint8Array.prototype.slice copies; a Buffer's own slice() would return another view.
+  const own =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes
+      : Uint8Array.prototype.slice.call(bytes);
   let value: T;
   let consumed: number;
   try {

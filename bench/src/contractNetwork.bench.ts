@@ -1,0 +1,403 @@
+import { Agent, request } from "node:http";
+import { fileURLToPath } from "node:url";
+import { buildContract } from "@phala-ts/contracts/build";
+import {
+  decodeExact,
+  devAccounts,
+  fromHex,
+  type Keypair,
+  keypairFromUri,
+  QuerySession,
+  sealContractCommand,
+  storageKey,
+  toHex,
+} from "@phala-ts/core";
+import { AccountInfoType, addressOf, PHA } from "@phala-ts/node";
+import type { Row } from "./harness.js";
+import { cpuSeconds, infoOf, LocalNetwork, phatCall, Rpc, RpcError, runtime, type Worker } from "./localNetwork.js";
+
+/**
+ * The whole network on loopback (see localNetwork.ts): a node with 100 ms blocks, a gatekeeper
+ * and two cluster workers with their pherries, the private token deployed to the cluster.
+ *
+ * 1. Encrypted contract commands per second, from the first submission until both workers ran
+ *    the last one (their /info `executed`), beside as many plain `transferKeepAlive` extrinsics
+ *    through the same node, from the first submission until the last is in a finalized block.
+ * 2. Signed, encrypted queries per second on one worker from several concurrent clients, with
+ *    p50/p99 latency, beside `GET /info` on the same worker at the same concurrency.
+ *
+ * Everything a client computes ahead of time (signing extrinsics, sealing commands, preparing
+ * queries) is done before each timed window, so that the window times the network: on a small
+ * machine the bench process shares the cores with the node, the pRuntimes and the pherries.
+ * Each window also prints the CPU seconds every process spent in it, to show where time goes.
+ *
+ * Diagnostics: BENCH_TRACE=1 prints the chain head and both workers' progress every 500 ms of the
+ * command window; BENCH_NETWORK_LOGS=<dir> keeps the pRuntimes' and pherries' logs there;
+ * BENCH_NODE_PROFILE=<dir> and BENCH_WORKER_PROFILE=<dir> write V8 CPU profiles.
+ */
+
+const TOKEN = fileURLToPath(new URL("../../examples/private-token/contract.ts", import.meta.url));
+const ACCOUNTS = 200;
+const CONNECTIONS = 4;
+/** Submissions in flight per connection. */
+const WINDOW = 64;
+const GAS = 1_000_000n;
+const DEPOSIT = GAS * 10n;
+/** Each bench account's token balance after the untimed funding round. */
+const FUNDS = 1_000_000n;
+const QUERY_CLIENTS = 8;
+
+const sr = devAccounts("sr25519");
+
+/** Submits every extrinsic, `lists[a]` being account `a`'s in nonce order, over `clients`; backs off while the pool is full. */
+async function submitAll(clients: readonly Rpc[], lists: readonly string[][]): Promise<void> {
+  await Promise.all(
+    clients.map(async (client, c) => {
+      // Nonce-major across this connection's accounts, so that the pool sees few future nonces.
+      const mine = lists.filter((_, a) => a % clients.length === c);
+      const queue = mine.length === 0 ? [] : mine[0]!.flatMap((_, nonce) => mine.map((list) => list[nonce]!));
+      let next = 0;
+      const worker = async () => {
+        while (next < queue.length) {
+          const xt = queue[next++]!;
+          for (;;) {
+            try {
+              await client.call("author_submitExtrinsic", [xt]);
+              break;
+            } catch (error) {
+              if (!(error instanceof RpcError && error.code === 1016)) throw error;
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: WINDOW }, worker));
+    }),
+  );
+}
+
+/** CPU seconds each process of the network (and the bench itself) spends while `run` runs. */
+async function cpuSplit<T>(network: LocalNetwork, run: () => Promise<T>): Promise<{ value: T; split: string }> {
+  const pids = network.pids();
+  const before = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, cpuSeconds(pid)]));
+  const self = process.cpuUsage();
+  const started = performance.now();
+  const value = await run();
+  const wall = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(self);
+  const parts = Object.entries(pids).flatMap(([role, pid]) => {
+    const [a, b] = [before[role], cpuSeconds(pid)];
+    return a === undefined || b === undefined ? [] : [`${role} ${(b - a).toFixed(2)}`];
+  });
+  parts.push(`bench ${((used.user + used.system) / 1e6).toFixed(2)}`);
+  return { value, split: `CPU s over ${wall.toFixed(2)} s wall: ${parts.join(", ")}` };
+}
+
+async function nonceAtFinalized(rpc: Rpc, who: Uint8Array): Promise<number> {
+  const head = await rpc.call<string>("chain_getFinalizedHead");
+  const key = toHex(storageKey("System", "Account", ["Blake2_128Concat", who]));
+  const raw = await rpc.call<string | null>("state_getStorage", [key, head]);
+  return raw === null ? 0 : decodeExact(AccountInfoType.codec.dec, fromHex(raw), "AccountInfo").nonce;
+}
+
+/** BENCH_TRACE=1: every 500 ms, the chain head and how far each cluster worker got. Returns a stop function. */
+function traceProgress(network: LocalNetwork, contract: Uint8Array, started: number): () => void {
+  const hex = toHex(contract);
+  const timer = setInterval(async () => {
+    const head = await network.rpc.call<{ number: string }>("chain_getHeader");
+    const infos = await Promise.all([network.w1, network.w2].map((w) => infoOf(w.url)));
+    const workers = infos.map((info, k) => {
+      const executed = info.contracts.find((c) => c.contract === hex)?.executed;
+      return `w${k + 1} dispatched #${info.dispatchedHeight}, executed ${executed}, egress ${info.egressPending}`;
+    });
+    const t = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`  ${t} s: head #${Number.parseInt(head.number, 16)}; ${workers.join("; ")}`);
+  }, 500);
+  return () => clearInterval(timer);
+}
+
+interface HttpReply {
+  readonly status: number;
+  readonly body: Uint8Array;
+  readonly signature: string | undefined;
+}
+
+/** One request on a keep-alive agent; resolves once the whole reply is in. */
+function send(agent: Agent, url: URL, body?: Uint8Array): Promise<HttpReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        agent,
+        method: body === undefined ? "GET" : "POST",
+        headers:
+          body === undefined
+            ? {}
+            : { "content-type": "application/octet-stream", "content-length": String(body.length) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            // A plain copy: a Buffer may be a view into a shared pool, which core's decodeExact
+            // "copies" with Buffer#slice (another view), so it would read the pool from its start.
+            body: new Uint8Array(Buffer.concat(chunks)),
+            signature: res.headers["x-phala-signature"] as string | undefined,
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+interface LoadResult {
+  readonly rate: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Each client's last reply. */
+  readonly last: HttpReply[];
+}
+
+/** Each client sends its requests one after another on its own keep-alive connection; all clients at once. */
+async function load(url: URL, bodies: readonly (readonly (Uint8Array | undefined)[])[]): Promise<LoadResult> {
+  const agents = bodies.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  try {
+    // Open each connection before the clock starts.
+    await Promise.all(agents.map((agent) => send(agent, new URL("/info", url))));
+    const latencies: number[] = [];
+    const started = performance.now();
+    const last = await Promise.all(
+      bodies.map(async (mine, c) => {
+        let reply: HttpReply | undefined;
+        for (const body of mine) {
+          const t = performance.now();
+          reply = await send(agents[c]!, url, body);
+          latencies.push(performance.now() - t);
+          if (reply.status !== 200) throw new Error(`${url.pathname}: ${reply.status} ${Buffer.from(reply.body)}`);
+        }
+        return reply!;
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+    return { rate: latencies.length / seconds, p50: at(0.5), p99: at(0.99), last };
+  } finally {
+    for (const agent of agents) agent.destroy();
+  }
+}
+
+export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
+  const perAccount = quick ? 3 : 10;
+  const queriesPerClient = quick ? 500 : 2500;
+  const total = ACCOUNTS * perAccount;
+  const keys: Keypair[] = Array.from({ length: ACCOUNTS }, (_, i) => keypairFromUri(`//bench//${i}`, "sr25519"));
+  const { code } = await buildContract(TOKEN);
+
+  const setupStarted = performance.now();
+  const network = await LocalNetwork.start(keys.map((k) => k.accountId));
+  const clients: Rpc[] = [];
+  try {
+    clients.push(...(await Promise.all(Array.from({ length: CONNECTIONS }, () => Rpc.open(network.node.url)))));
+    const supply = FUNDS * BigInt(ACCOUNTS) * 10n;
+    const token = await network.deploy(sr.Alice, code, { supply: supply.toString() }, "bench-token", GAS);
+    const pushCommand = (input: unknown) =>
+      runtime.encodeCall(
+        phatCall("pushCommand", {
+          contractId: token.id,
+          payload: sealContractCommand("command", token.keys.ecdhPubkey, input).envelope,
+          gasLimit: GAS,
+          deposit: DEPOSIT,
+        }),
+      );
+
+    // Untimed funding round, which also warms every process up: the deployer gives each bench
+    // account FUNDS tokens, so that every timed command below is a transfer that succeeds. (A
+    // transfer from an account without tokens would run and reply too, but as a refusal.)
+    const aliceNonce = await network.nextNonce(sr.Alice.accountId);
+    const funding = keys.map((k, i) =>
+      toHex(
+        network.sign(
+          sr.Alice,
+          pushCommand({ transfer: { to: toHex(k.accountId), amount: FUNDS.toString() } }),
+          aliceNonce + i,
+        ),
+      ),
+    );
+    await submitAll(clients.slice(0, 1), [funding]);
+    let executed = 1n + BigInt(ACCOUNTS);
+    await network.waitExecuted(token.id, executed, 120_000);
+    // Each window starts on a quiet network: the replies of what came before are all on chain.
+    const drain = async (before: string) => {
+      if (!(await network.drainEgress(60_000))) console.log(`  (replies still pending after 60 s, ${before})`);
+    };
+    await drain("before the transfers");
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+
+    // Baseline: as many plain transfers from the same accounts through the same node, submission
+    // to finalized (the dev node finalizes each block as it seals it). Nonces 0..perAccount-1.
+    const transfer = runtime.encodeCall({
+      type: "Balances",
+      value: { type: "transferKeepAlive", value: { dest: addressOf(sr.Ferdie.accountId), value: PHA } },
+    });
+    const transfers = keys.map((key) =>
+      Array.from({ length: perAccount }, (_, nonce) => toHex(network.sign(key, transfer, nonce))),
+    );
+    const baseline = await cpuSplit(network, async () => {
+      const started = performance.now();
+      await submitAll(clients, transfers);
+      for (;;) {
+        const nonces = await Promise.all(
+          [keys[0]!, keys.at(-1)!].map((k) => nonceAtFinalized(clients[0]!, k.accountId)),
+        );
+        if (nonces.every((n) => n >= perAccount)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return total / ((performance.now() - started) / 1000);
+    });
+    await drain("before the commands");
+
+    // Commands: account i sends perAccount transfers of i + 1 tokens to account i + 1, each a real
+    // sealed command with a real gas limit and deposit; every one succeeds (see the check below).
+    // Nonces perAccount..2 * perAccount - 1, after the baseline's.
+    const commands = keys.map((key, i) => {
+      const to = toHex(keys[(i + 1) % ACCOUNTS]!.accountId);
+      return Array.from({ length: perAccount }, (_, n) =>
+        toHex(network.sign(key, pushCommand({ transfer: { to, amount: String(i + 1) } }), perAccount + n)),
+      );
+    });
+    const run = await cpuSplit(network, async () => {
+      const started = performance.now();
+      const trace = process.env["BENCH_TRACE"] === undefined ? undefined : traceProgress(network, token.id, started);
+      await submitAll(clients, commands);
+      executed += BigInt(total);
+      const reached = await network.waitExecuted(token.id, executed, 120_000, started);
+      trace?.();
+      return { rate: total / (Math.max(reached.w1, reached.w2) / 1000), reached };
+    });
+
+    // Every timed transfer succeeded: account i > 0 paid perAccount * (i + 1) and received perAccount * i.
+    const balanceOf = async (worker: Worker, i: number) => {
+      const session = QuerySession.create(keys[i]!, 60_000);
+      const prepared = session.prepare(worker.ecdh, token.id, { balance: {} });
+      const reply = await send(new Agent(), new URL("/contract/query", worker.url), prepared.body);
+      if (reply.status !== 200)
+        throw new Error(`balance query on ${worker.name}: ${reply.status} ${Buffer.from(reply.body)}`);
+      const result = session.open(reply.body, fromHex(reply.signature!), worker.identity, prepared.nonce);
+      if (!result.ok) throw new Error(`balance query: ${JSON.stringify(result.error)}`);
+      return BigInt((result.output as { balance: string }).balance);
+    };
+    const expected = (i: number) =>
+      i === 0 ? FUNDS - BigInt(perAccount) + BigInt(perAccount * ACCOUNTS) : FUNDS - BigInt(perAccount);
+    for (const worker of [network.w1, network.w2]) {
+      for (const i of [0, 1, ACCOUNTS - 1]) {
+        const balance = await balanceOf(worker, i);
+        if (balance !== expected(i)) {
+          throw new Error(`${worker.name}: account ${i} holds ${balance}, not ${expected(i)}: some commands failed`);
+        }
+      }
+    }
+    await drain("before the queries");
+
+    // Queries on w1: each client alternates between two accounts' sessions, so that the worker's
+    // per-account rate limit (1,000/s, burst 2,000) caps at 16,000/s, far above what is measured.
+    // Each query needs a fresh nonce and its own sealing and signature: they are prepared before the
+    // window (client CPU that would otherwise compete with the worker for the same cores).
+    const worker = network.w1;
+    const sessions = Array.from({ length: QUERY_CLIENTS * 2 }, (_, i) => QuerySession.create(keys[i]!, 600_000));
+    const prepare = (count: number) =>
+      Array.from({ length: QUERY_CLIENTS }, (_, c) =>
+        Array.from({ length: count }, (_, q) => {
+          const session = sessions[c + (q % 2) * QUERY_CLIENTS]!;
+          return { session, ...session.prepare(worker.ecdh, token.id, { balance: {} }) };
+        }),
+      );
+    const queryUrl = new URL("/contract/query", worker.url);
+    // Warm-up: every certificate checked once (the worker caches that), the engine warm.
+    await load(
+      queryUrl,
+      prepare(50).map((list) => list.map((p) => p.body)),
+    );
+    const prepared = prepare(queriesPerClient);
+    const queries = await cpuSplit(network, () =>
+      load(
+        queryUrl,
+        prepared.map((list) => list.map((p) => p.body)),
+      ),
+    );
+    // The answers open and are right: each client's last one is checked here (every one was a 200).
+    for (const [c, reply] of queries.value.last.entries()) {
+      const { session, nonce } = prepared[c]!.at(-1)!;
+      const result = session.open(reply.body, fromHex(reply.signature!), worker.identity, nonce);
+      const i = c + ((queriesPerClient - 1) % 2) * QUERY_CLIENTS;
+      if (!result.ok || (result.output as { balance: string }).balance !== expected(i).toString()) {
+        throw new Error(`query answer ${JSON.stringify(result)} is not account ${i}'s balance`);
+      }
+    }
+    const infoUrl = new URL("/info", worker.url);
+    await load(
+      infoUrl,
+      Array.from({ length: QUERY_CLIENTS }, () => Array.from({ length: 50 }, () => undefined)),
+    );
+    const info = await cpuSplit(network, () =>
+      load(
+        infoUrl,
+        Array.from({ length: QUERY_CLIENTS }, () => Array.from({ length: queriesPerClient }, () => undefined)),
+      ),
+    );
+
+    const q = queries.value;
+    const i = info.value;
+    console.log(`contract-network: network up and funded in ${setupSeconds.toFixed(1)} s`);
+    console.log(`  transfers: ${baseline.split}`);
+    console.log(
+      `  commands: w1 ran the last at ${(run.value.reached.w1 / 1000).toFixed(2)} s, w2 at ${(run.value.reached.w2 / 1000).toFixed(2)} s; ${run.split}`,
+    );
+    console.log(`  queries: ${queries.split}`);
+    console.log(`  /info: ${info.split}`);
+    console.log(
+      `contract-network: ${Math.round(run.value.rate)} commands/s on both workers (goal ≥ 1,000), ` +
+        `${Math.round(q.rate)} queries/s on one worker with ${QUERY_CLIENTS} clients, ` +
+        `p50 ${q.p50.toFixed(2)} ms, p99 ${q.p99.toFixed(2)} ms (goal ≥ 3,000/s, p99 < 10 ms)\n`,
+    );
+    const clientsNote = `${QUERY_CLIENTS} clients`;
+    return [
+      {
+        figure: `contract network: encrypted commands/s, submit → run on both workers (${total}, ${ACCOUNTS} accounts; goal ≥ 1,000)`,
+        unit: "ops/s",
+        ours: run.value.rate,
+        baselineName: "transferKeepAlive, submit → finalized, same node",
+        baseline: baseline.value,
+      },
+      {
+        figure: `contract network: signed encrypted queries/s on one worker, ${clientsNote} (goal ≥ 3,000)`,
+        unit: "req/s",
+        ours: q.rate,
+        baselineName: `GET /info, same worker, ${clientsNote}`,
+        baseline: i.rate,
+      },
+      {
+        figure: "contract network: query latency p50",
+        unit: "ms",
+        ours: q.p50,
+        baselineName: "GET /info p50",
+        baseline: i.p50,
+      },
+      {
+        figure: "contract network: query latency p99 (goal < 10 ms)",
+        unit: "ms",
+        ours: q.p99,
+        baselineName: "GET /info p99",
+        baseline: i.p99,
+      },
+    ];
+  } finally {
+    for (const client of clients) client.close();
+    await network.stop();
+  }
+}
