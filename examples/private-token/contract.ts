@@ -1,23 +1,9 @@
 // A token whose balances only their owners see (see README.md): init { supply }, handle
 // { transfer: { to, amount } }, query { balance: { of? } } or { totalSupply: {} }.
-import { type Context, defineContract, type Hex, requireCaller } from "@phala-ts/contracts/kit";
+import { type Context, defineContract, fields, type Hex, requireCaller, variant } from "@phala-ts/contracts/kit";
 
 /** Amounts are decimal strings of whole units, up to 2^128 - 1, so they are exact in JSON. */
 const MAX_AMOUNT = (1n << 128n) - 1n;
-
-/** A JSON object with no fields but `allowed`. */
-function fields(value: unknown, what: string, allowed: string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new Error(`${what} has no field "${key}"`);
-  return value as Record<string, unknown>;
-}
-
-/** `{ kind: body }` with exactly one key, one of `kinds`. */
-function variant<K extends string>(value: unknown, what: string, kinds: K[]): [K, unknown] {
-  const entries = Object.entries(fields(value, what, kinds));
-  if (entries.length !== 1) throw new Error(`${what} must be one of ${kinds.map((kind) => `{ ${kind} }`).join(", ")}`);
-  return entries[0] as [K, unknown];
-}
 
 function amount(value: unknown, what: string): bigint {
   if (typeof value !== "string" || !/^[1-9][0-9]{0,38}$/.test(value) || BigInt(value) > MAX_AMOUNT)

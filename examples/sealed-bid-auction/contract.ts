@@ -1,6 +1,15 @@
 // A sealed-bid, first-price auction (see README.md): init { item, closesAtBlock, reserve? },
 // handle { bid: { amount } } or { close: {} }, query { result: {} }, { myBid: {} } or { info: {} }.
-import { type Context, defineContract, getJson, type Hex, requireCaller, setJson } from "@phala-ts/contracts/kit";
+import {
+  type Context,
+  defineContract,
+  fields,
+  getJson,
+  type Hex,
+  requireCaller,
+  setJson,
+  variant,
+} from "@phala-ts/contracts/kit";
 
 /** A bid and its place in the order bids came in (ties go to the earliest). */
 type Bid = { amount: string; seq: number };
@@ -8,20 +17,6 @@ type Result = { winner: Hex | null; price: string | null };
 
 /** Amounts are decimal strings of whole units, up to 2^128 - 1, so they are exact in JSON. */
 const MAX_AMOUNT = (1n << 128n) - 1n;
-
-/** A JSON object with no fields but `allowed`. */
-function fields(value: unknown, what: string, allowed: string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new Error(`${what} has no field "${key}"`);
-  return value as Record<string, unknown>;
-}
-
-/** `{ kind: body }` with exactly one key, one of `kinds`. */
-function variant<K extends string>(value: unknown, what: string, kinds: K[]): [K, unknown] {
-  const entries = Object.entries(fields(value, what, kinds));
-  if (entries.length !== 1) throw new Error(`${what} must be one of ${kinds.map((kind) => `{ ${kind} }`).join(", ")}`);
-  return entries[0] as [K, unknown];
-}
 
 function amount(value: unknown, what: string, min: bigint): bigint {
   if (

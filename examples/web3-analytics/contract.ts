@@ -1,26 +1,20 @@
 // Page analytics that publish only aggregates over at least k distinct visitors (see README.md):
 // init { k }, handle { pageView: { page, durationMs? } }, query { stats: { page? } } or { pages: {} }.
-import { type Context, defineContract, getJson, requireCaller, setJson } from "@phala-ts/contracts/kit";
+import {
+  type Context,
+  defineContract,
+  fields,
+  getJson,
+  requireCaller,
+  setJson,
+  variant,
+} from "@phala-ts/contracts/kit";
 
 /** Views, distinct visitors, and the sum and number of views that reported a duration. */
 type Stats = { views: number; visitors: number; durationSumMs: string; timedViews: number };
 const NO_VIEWS: Stats = { views: 0, visitors: 0, durationSumMs: "0", timedViews: 0 };
 const MAX_K = 1_000_000;
 const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
-
-/** A JSON object with no fields but `allowed`. */
-function fields(value: unknown, what: string, allowed: string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new Error(`${what} has no field "${key}"`);
-  return value as Record<string, unknown>;
-}
-
-/** `{ kind: body }` with exactly one key, one of `kinds`. */
-function variant<K extends string>(value: unknown, what: string, kinds: K[]): [K, unknown] {
-  const entries = Object.entries(fields(value, what, kinds));
-  if (entries.length !== 1) throw new Error(`${what} must be one of ${kinds.map((kind) => `{ ${kind} }`).join(", ")}`);
-  return entries[0] as [K, unknown];
-}
 
 function pagePath(value: unknown): string {
   if (typeof value !== "string" || !/^\/[\x21-\x7e]{0,255}$/.test(value))

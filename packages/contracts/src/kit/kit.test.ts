@@ -1,5 +1,14 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { type Context, defineContract, getJson, requireCaller, type Storage, setJson } from "./index.js";
+import {
+  type Context,
+  defineContract,
+  fields,
+  getJson,
+  requireCaller,
+  type Storage,
+  setJson,
+  variant,
+} from "./index.js";
 
 function memoryStorage(): Storage & { map: Map<string, string> } {
   const map = new Map<string, string>();
@@ -47,5 +56,14 @@ describe("the authoring kit", () => {
     expect(getJson<{ n: number[] }>(storage, "k")).toEqual({ n: [1, 2] });
     expect(requireCaller({ caller: "0xab" })).toBe("0xab");
     expect(() => requireCaller({ caller: undefined })).toThrow("this call needs a caller");
+  });
+
+  it("checks JSON input: an object with known fields only, a variant with exactly one kind", () => {
+    expect(fields({ to: "x" }, "transfer", ["to", "amount"])).toEqual({ to: "x" });
+    expect(() => fields({ to: "x", memo: 1 }, "transfer", ["to"])).toThrow('transfer has no field "memo"');
+    expect(() => fields([1], "transfer", ["to"])).toThrow("transfer must be an object");
+    expect(variant({ bid: { amount: "1" } }, "a command", ["bid", "close"])).toEqual(["bid", { amount: "1" }]);
+    expect(() => variant({}, "a command", ["bid", "close"])).toThrow("a command must be one of { bid }, { close }");
+    expect(() => variant({ bid: 1, close: 1 }, "a command", ["bid", "close"])).toThrow("must be one of");
   });
 });
