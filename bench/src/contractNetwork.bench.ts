@@ -14,7 +14,8 @@ import {
 } from "@phala-ts/core";
 import { AccountInfoType, addressOf, PHA } from "@phala-ts/node";
 import type { Row } from "./harness.js";
-import { cpuSeconds, infoOf, LocalNetwork, phatCall, Rpc, RpcError, runtime, type Worker } from "./localNetwork.js";
+import { cpuSeconds, infoOf, LocalNetwork, phatCall, runtime, type Worker } from "./localNetwork.js";
+import { Rpc, submitAll } from "./rpc.js";
 
 /**
  * The whole network on loopback (see localNetwork.ts): a node with 100 ms blocks, a gatekeeper
@@ -39,8 +40,6 @@ import { cpuSeconds, infoOf, LocalNetwork, phatCall, Rpc, RpcError, runtime, typ
 const TOKEN = fileURLToPath(new URL("../../examples/private-token/contract.ts", import.meta.url));
 const ACCOUNTS = 200;
 const CONNECTIONS = 4;
-/** Submissions in flight per connection. */
-const WINDOW = 64;
 const GAS = 1_000_000n;
 const DEPOSIT = GAS * 10n;
 /** Each bench account's token balance after the untimed funding round. */
@@ -48,33 +47,6 @@ const FUNDS = 1_000_000n;
 const QUERY_CLIENTS = 8;
 
 const sr = devAccounts("sr25519");
-
-/** Submits every extrinsic, `lists[a]` being account `a`'s in nonce order, over `clients`; backs off while the pool is full. */
-async function submitAll(clients: readonly Rpc[], lists: readonly string[][]): Promise<void> {
-  await Promise.all(
-    clients.map(async (client, c) => {
-      // Nonce-major across this connection's accounts, so that the pool sees few future nonces.
-      const mine = lists.filter((_, a) => a % clients.length === c);
-      const queue = mine.length === 0 ? [] : mine[0]!.flatMap((_, nonce) => mine.map((list) => list[nonce]!));
-      let next = 0;
-      const worker = async () => {
-        while (next < queue.length) {
-          const xt = queue[next++]!;
-          for (;;) {
-            try {
-              await client.call("author_submitExtrinsic", [xt]);
-              break;
-            } catch (error) {
-              if (!(error instanceof RpcError && error.code === 1016)) throw error;
-              await new Promise((r) => setTimeout(r, 50));
-            }
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: WINDOW }, worker));
-    }),
-  );
-}
 
 /** CPU seconds each process of the network (and the bench itself) spends while `run` runs. */
 async function cpuSplit<T>(network: LocalNetwork, run: () => Promise<T>): Promise<{ value: T; split: string }> {

@@ -26,8 +26,8 @@ import {
   workerRecordKey,
 } from "@phala-ts/core";
 import { createPhalaRuntime, devSpec, PHA, specToJson } from "@phala-ts/node";
-import { WebSocket } from "ws";
 import { type NodeProcess, startNode } from "./nodeProcess.js";
+import { Rpc } from "./rpc.js";
 
 /**
  * A whole network on loopback for benchmarks, the way the contracts e2e test builds it: one
@@ -40,55 +40,6 @@ const PHALA = fileURLToPath(new URL("../../packages/cli/bin/phala.js", import.me
 export const runtime: ReturnType<typeof createPhalaRuntime> = createPhalaRuntime();
 type RuntimeCall = Parameters<typeof runtime.encodeCall>[0];
 const sr = devAccounts("sr25519");
-
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A minimal JSON-RPC client over one WebSocket. */
-export class Rpc {
-  #id = 0;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on("message", (data) => {
-      const reply = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { code: number } };
-      if (reply.id === undefined) return;
-      const waiter = this.#pending.get(reply.id);
-      this.#pending.delete(reply.id);
-      if (reply.error === undefined) waiter?.resolve(reply.result);
-      else waiter?.reject(new RpcError(reply.error.code, JSON.stringify(reply.error)));
-    });
-    socket.on("close", () => {
-      for (const waiter of this.#pending.values()) waiter.reject(new Error("connection closed"));
-      this.#pending.clear();
-    });
-  }
-
-  static async open(url: string): Promise<Rpc> {
-    const socket = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
-    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-    return new Rpc(socket);
-  }
-
-  call<T>(method: string, params: unknown[] = []): Promise<T> {
-    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error("connection closed"));
-    const id = ++this.#id;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
-    });
-  }
-
-  close(): void {
-    this.socket.terminate();
-  }
-}
 
 /** A `phala` child process that logged "ready". */
 export interface PhalaProcess {

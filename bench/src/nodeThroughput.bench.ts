@@ -14,38 +14,11 @@ import {
   toHex,
 } from "@phala-ts/core";
 import { AccountInfoType, addressOf, createPhalaRuntime, devSpec, PHA, specToJson } from "@phala-ts/node";
-import { WebSocket } from "ws";
 import { batch, measure, type Row } from "./harness.js";
 import { startNode } from "./nodeProcess.js";
+import { Rpc, submitAll } from "./rpc.js";
 
 const runtime = createPhalaRuntime();
-const WINDOW = 64;
-
-class Rpc {
-  #id = 0;
-  readonly #pending = new Map<number, (r: { result?: unknown; error?: unknown }) => void>();
-  constructor(readonly socket: WebSocket) {
-    socket.on("message", (data) => {
-      const reply = JSON.parse(String(data)) as { id: number; result?: unknown; error?: unknown };
-      this.#pending.get(reply.id)?.(reply);
-      this.#pending.delete(reply.id);
-    });
-  }
-  static async open(url: string): Promise<Rpc> {
-    const socket = new WebSocket(url);
-    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-    return new Rpc(socket);
-  }
-  call<T>(method: string, params: unknown[] = []): Promise<T> {
-    const id = ++this.#id;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, (r) =>
-        r.error === undefined ? resolve(r.result as T) : reject(new Error(JSON.stringify(r.error))),
-      );
-      this.socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
-    });
-  }
-}
 
 /** Submits `perAccount` transfers from each account over `connections` sockets; finalized tx/s. */
 async function finalizedTransfersPerSecond(
@@ -85,29 +58,7 @@ async function finalizedTransfersPerSecond(
     );
     const total = accounts * perAccount;
     const started = performance.now();
-    await Promise.all(
-      clients.map(async (client, c) => {
-        // A client keeps at most WINDOW submissions in flight and backs off while the pool is full.
-        const mine = extrinsics.filter((_, a) => a % connections === c);
-        const queue = mine[0]!.flatMap((_, nonce) => mine.map((list) => list[nonce]!));
-        let next = 0;
-        const worker = async () => {
-          while (next < queue.length) {
-            const xt = queue[next++]!;
-            for (;;) {
-              try {
-                await client.call("author_submitExtrinsic", [xt]);
-                break;
-              } catch (error) {
-                if (!String(error).includes("1016")) throw error;
-                await new Promise((r) => setTimeout(r, 50));
-              }
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: WINDOW }, worker));
-      }),
-    );
+    await submitAll(clients, extrinsics);
     const lastKey = toHex(storageKey("System", "Account", ["Blake2_128Concat", keys.at(-1)!.accountId]));
     const firstKey = toHex(storageKey("System", "Account", ["Blake2_128Concat", keys[0]!.accountId]));
     for (;;) {
@@ -124,7 +75,7 @@ async function finalizedTransfersPerSecond(
     const seconds = (performance.now() - started) / 1000;
     return total / seconds;
   } finally {
-    for (const client of clients) client.socket.terminate();
+    for (const client of clients) client.close();
     await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
