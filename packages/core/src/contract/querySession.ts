@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { concatBytes, equalBytes, utf8 } from "../bytes/bytes.js";
-import { decodeEnvelope, encodeEnvelope, openEnvelope, sealEnvelope } from "../crypto/envelope.js";
+import { byteKey, concatBytes, equalBytes, utf8 } from "../bytes/bytes.js";
+import { decodeEnvelope, encodeEnvelope } from "../crypto/envelope.js";
+import { EnvelopeChannel } from "../crypto/envelopeChannel.js";
 import { type X25519Keypair, x25519Ephemeral } from "../crypto/x25519.js";
 import { type Ed25519Keypair, ed25519Generate, ed25519Verify } from "../keys/ed25519.js";
 import type { Keypair } from "../keys/keypair.js";
@@ -37,14 +38,21 @@ export interface PreparedQuery {
   readonly nonce: Uint8Array;
 }
 
+/** Workers a session keeps channels with; past it, the oldest channel is dropped (and re-derived if used again). */
+const MAX_CHANNELS = 256;
+
 /**
  * An account's query keys for a while: one certificate signed by the account, then each query
- * signed by the ephemeral Ed25519 key and answered to the ephemeral X25519 key.
+ * signed by the ephemeral Ed25519 key. Requests and answers are envelopes between the
+ * certificate's X25519 key and the worker's, so each side agrees on their keys once per session
+ * (an `EnvelopeChannel`), not once per query.
  */
 export class QuerySession {
   readonly certificate: QueryCertificate;
   readonly #signer: Ed25519Keypair;
   readonly #ecdh: X25519Keypair;
+  /** By the worker's ECDH public key. */
+  readonly #channels = new Map<string, EnvelopeChannel>();
 
   private constructor(certificate: QueryCertificate, signer: Ed25519Keypair, ecdh: X25519Keypair) {
     this.certificate = certificate;
@@ -73,9 +81,7 @@ export class QuerySession {
     nonce = new Uint8Array(randomBytes(QUERY_NONCE_LENGTH)),
   ): PreparedQuery {
     const plaintext = queryRequestCodec.enc({ contract, nonce, payload: utf8(JSON.stringify(request ?? null)) });
-    const envelope = encodeEnvelope(
-      sealEnvelope({ recipientPublic: workerEcdhPubkey, purpose: QUERY_REQUEST_PURPOSE, plaintext }),
-    );
+    const envelope = encodeEnvelope(this.#channel(workerEcdhPubkey).seal(QUERY_REQUEST_PURPOSE, plaintext));
     return { body: signedQueryCodec.enc(signQuery(this.#signer, this.certificate, envelope)), nonce };
   }
 
@@ -87,16 +93,27 @@ export class QuerySession {
     if (!ed25519Verify(signature, queryResponseSigningPayload(body), workerIdentity)) {
       throw new QueryError("QUERY_SIGNATURE_INVALID", "the response is not signed by the worker's identity key");
     }
-    const plaintext = openEnvelope({
-      recipientSecret: this.#ecdh,
-      envelope: decodeEnvelope(body),
-      purpose: QUERY_RESPONSE_PURPOSE,
-    });
+    const envelope = decodeEnvelope(body);
+    const channel = this.#channels.get(byteKey(envelope.senderPublic));
+    if (channel === undefined) {
+      throw new QueryError("QUERY_ANSWER_MISMATCH", "the answer is not from a worker this session queried");
+    }
+    const plaintext = channel.open(QUERY_RESPONSE_PURPOSE, envelope);
     const answer: QueryAnswer = decodeExact(queryAnswerCodec.dec, plaintext, "QueryAnswer");
     if (!equalBytes(answer.nonce, nonce)) {
       throw new QueryError("QUERY_ANSWER_MISMATCH", "the answer is for another query");
     }
     const payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(answer.payload));
     return answer.succeeded ? { ok: true, output: payload } : { ok: false, error: payload };
+  }
+
+  #channel(workerEcdhPubkey: Uint8Array): EnvelopeChannel {
+    const key = byteKey(workerEcdhPubkey);
+    const known = this.#channels.get(key);
+    if (known !== undefined) return known;
+    const channel = new EnvelopeChannel(this.#ecdh, workerEcdhPubkey);
+    if (this.#channels.size >= MAX_CHANNELS) this.#channels.delete(this.#channels.keys().next().value as string);
+    this.#channels.set(key, channel);
+    return channel;
   }
 }

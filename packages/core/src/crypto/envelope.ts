@@ -48,7 +48,7 @@ function malformed(reason: string, details: Record<string, unknown> = {}, cause?
   return new EnvelopeError("ENVELOPE_MALFORMED", `malformed envelope: ${reason}`, details, { cause });
 }
 
-function decryptFailed(cause?: unknown): EnvelopeError {
+export function decryptFailed(cause?: unknown): EnvelopeError {
   return new EnvelopeError("ENVELOPE_DECRYPT_FAILED", "envelope decryption failed", {}, { cause });
 }
 
@@ -73,7 +73,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   return checkShape(decodeExact(envelopeCodec.dec, bytes, "Envelope"));
 }
 
-function purposeBytes(purpose: string): Uint8Array {
+export function purposeBytes(purpose: string): Uint8Array {
   const bytes = typeof purpose === "string" ? utf8(purpose) : undefined;
   if (bytes === undefined || bytes.length === 0 || bytes.length > ENVELOPE_MAX_PURPOSE_LENGTH) {
     throw new EnvelopeError(
@@ -94,7 +94,7 @@ function toKeypair(secret: Uint8Array | X25519Keypair): X25519Keypair {
  * info = SCALE((domain, purpose)), L = 32). The raw public-key bytes go into the salt (and the AAD)
  * because X25519 ignores the top bit of the u-coordinate: two encodings share one shared secret.
  */
-function envelopeKey(
+export function envelopeKey(
   shared: Uint8Array,
   senderPublic: Uint8Array,
   recipientPublic: Uint8Array,
@@ -108,7 +108,7 @@ function envelopeKey(
   return key;
 }
 
-function envelopeAad(senderPublic: Uint8Array, recipientPublic: Uint8Array, purpose: Uint8Array): Uint8Array {
+export function envelopeAad(senderPublic: Uint8Array, recipientPublic: Uint8Array, purpose: Uint8Array): Uint8Array {
   return aadCodec.enc({ domain: DOMAIN_BYTES, senderPublic, recipientPublic, purpose });
 }
 
@@ -125,29 +125,61 @@ export interface SealEnvelopeOptions {
   readonly iv?: Uint8Array;
 }
 
-export function sealEnvelope(options: SealEnvelopeOptions): Envelope {
-  const { recipientPublic, plaintext } = options;
-  assertLength(recipientPublic, X25519_KEY_LENGTH, "recipient public key");
-  const purpose = purposeBytes(options.purpose);
-  if (options.iv !== undefined && !(options.iv instanceof Uint8Array && options.iv.length === ENVELOPE_IV_LENGTH)) {
+/** A copy of the caller's iv (checked), or 12 random bytes. */
+export function envelopeIv(iv: Uint8Array | undefined): Uint8Array {
+  if (iv === undefined) return new Uint8Array(randomBytes(ENVELOPE_IV_LENGTH));
+  if (!(iv instanceof Uint8Array && iv.length === ENVELOPE_IV_LENGTH)) {
     throw new EnvelopeError("ENVELOPE_INVALID_ARGUMENT", "envelope iv must be 12 bytes", {
-      length: options.iv instanceof Uint8Array ? options.iv.length : -1,
+      length: iv instanceof Uint8Array ? iv.length : -1,
     });
   }
-  const iv = options.iv === undefined ? new Uint8Array(randomBytes(ENVELOPE_IV_LENGTH)) : options.iv.slice();
-  const sender = options.senderSecret === undefined ? x25519Ephemeral() : toKeypair(options.senderSecret);
-  const senderPublic = sender.publicKey;
+  return iv.slice();
+}
 
-  const key = envelopeKey(sender.sharedSecret(recipientPublic), senderPublic, recipientPublic, purpose);
+/** AES-256-GCM: the ciphertext followed by its 16-byte tag. */
+export function gcmSeal(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: ENVELOPE_TAG_LENGTH });
-  key.fill(0);
-  cipher.setAAD(envelopeAad(senderPublic, recipientPublic, purpose));
+  cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   const tail = cipher.final();
   const ciphertext = new Uint8Array(body.length + tail.length + ENVELOPE_TAG_LENGTH);
   ciphertext.set(body, 0);
   ciphertext.set(tail, body.length);
   ciphertext.set(cipher.getAuthTag(), body.length + tail.length);
+  return ciphertext;
+}
+
+/** The plaintext of `gcmSeal`'s output, or ENVELOPE_DECRYPT_FAILED; never partial plaintext. */
+export function gcmOpen(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: ENVELOPE_TAG_LENGTH });
+  const bodyLength = ciphertext.length - ENVELOPE_TAG_LENGTH;
+  decipher.setAAD(aad);
+  decipher.setAuthTag(ciphertext.subarray(bodyLength));
+  const body = decipher.update(ciphertext.subarray(0, bodyLength));
+  try {
+    decipher.final();
+  } catch (cause) {
+    body.fill(0);
+    throw decryptFailed(cause);
+  }
+  // Hand out the whole backing buffer only when the plaintext owns it; otherwise copy.
+  if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) return new Uint8Array(body.buffer);
+  const plaintext = new Uint8Array(body);
+  body.fill(0);
+  return plaintext;
+}
+
+export function sealEnvelope(options: SealEnvelopeOptions): Envelope {
+  const { recipientPublic, plaintext } = options;
+  assertLength(recipientPublic, X25519_KEY_LENGTH, "recipient public key");
+  const purpose = purposeBytes(options.purpose);
+  const iv = envelopeIv(options.iv);
+  const sender = options.senderSecret === undefined ? x25519Ephemeral() : toKeypair(options.senderSecret);
+  const senderPublic = sender.publicKey;
+
+  const key = envelopeKey(sender.sharedSecret(recipientPublic), senderPublic, recipientPublic, purpose);
+  const ciphertext = gcmSeal(key, iv, envelopeAad(senderPublic, recipientPublic, purpose), plaintext);
+  key.fill(0);
   return { senderPublic: senderPublic.slice(), iv, ciphertext };
 }
 
@@ -169,17 +201,7 @@ export function openEnvelope(options: OpenEnvelopeOptions): Uint8Array {
   const { expectedSender } = options;
   if (expectedSender !== undefined) assertLength(expectedSender, X25519_KEY_LENGTH, "expected sender public key");
 
-  let envelope: Envelope;
-  if (options.envelope instanceof Uint8Array) {
-    try {
-      envelope = decodeEnvelope(options.envelope);
-    } catch (cause) {
-      if (cause instanceof EnvelopeError) throw cause;
-      throw malformed("cannot decode", { length: options.envelope.length }, cause);
-    }
-  } else {
-    envelope = checkShape(options.envelope);
-  }
+  const envelope = toEnvelope(options.envelope);
   const { senderPublic, iv, ciphertext } = envelope;
   if (expectedSender !== undefined && !equalBytes(senderPublic, expectedSender)) {
     throw new EnvelopeError("ENVELOPE_SENDER_MISMATCH", "envelope was not sealed by the expected sender");
@@ -194,21 +216,20 @@ export function openEnvelope(options: OpenEnvelopeOptions): Uint8Array {
   }
   const recipientPublic = recipient.publicKey;
   const key = envelopeKey(shared, senderPublic, recipientPublic, purpose);
-  const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: ENVELOPE_TAG_LENGTH });
-  key.fill(0);
-  const bodyLength = ciphertext.length - ENVELOPE_TAG_LENGTH;
-  decipher.setAAD(envelopeAad(senderPublic, recipientPublic, purpose));
-  decipher.setAuthTag(ciphertext.subarray(bodyLength));
-  const body = decipher.update(ciphertext.subarray(0, bodyLength));
   try {
-    decipher.final();
-  } catch (cause) {
-    body.fill(0);
-    throw decryptFailed(cause);
+    return gcmOpen(key, iv, envelopeAad(senderPublic, recipientPublic, purpose), ciphertext);
+  } finally {
+    key.fill(0);
   }
-  // Hand out the whole backing buffer only when the plaintext owns it; otherwise copy.
-  if (body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) return new Uint8Array(body.buffer);
-  const plaintext = new Uint8Array(body);
-  body.fill(0);
-  return plaintext;
+}
+
+/** An envelope as given, shape-checked, or decoded from bytes (ENVELOPE_MALFORMED when it cannot be). */
+export function toEnvelope(envelope: Envelope | Uint8Array): Envelope {
+  if (!(envelope instanceof Uint8Array)) return checkShape(envelope);
+  try {
+    return decodeEnvelope(envelope);
+  } catch (cause) {
+    if (cause instanceof EnvelopeError) throw cause;
+    throw malformed("cannot decode", { length: envelope.length }, cause);
+  }
 }

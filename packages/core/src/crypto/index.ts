@@ -11,6 +11,7 @@ export {
   openEnvelope,
   sealEnvelope,
 } from "./envelope.js";
+export { EnvelopeChannel } from "./envelopeChannel.js";
 export type { KdfErrorCode } from "./hkdf.js";
 export { HKDF_MAX_INFO_LENGTH, HKDF_SHA256_MAX_LENGTH, hkdfSha256, KdfError } from "./hkdf.js";
 export type { KdfPathSegment } from "./kdf.js";

@@ -20,6 +20,7 @@ import {
   signQueryCertificate,
   toHex,
   utf8,
+  type X25519Keypair,
   x25519Ephemeral,
 } from "@phala-ts/core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -112,10 +113,11 @@ const refusal = (setup: Setup, body: Uint8Array) => errorCodeOf(() => setup.serv
  */
 class HandmadeQuery {
   readonly signer: Ed25519Keypair = ed25519Generate().keypair;
+  readonly ecdh: X25519Keypair = x25519Ephemeral();
   readonly certificate: QueryCertificate;
 
   constructor(account: Keypair = alice, expiresAtMs = NOW + TTL) {
-    const ephemeral = { pubkey: this.signer.publicKey, ecdhPubkey: x25519Ephemeral().publicKey };
+    const ephemeral = { pubkey: this.signer.publicKey, ecdhPubkey: this.ecdh.publicKey };
     this.certificate = signQueryCertificate(account, ephemeral, BigInt(expiresAtMs));
   }
 
@@ -123,11 +125,21 @@ class HandmadeQuery {
     workerEcdh: Uint8Array,
     contract: Uint8Array,
     payload: Uint8Array,
-    options: { nonce?: Uint8Array; certificate?: QueryCertificate; signer?: Ed25519Keypair } = {},
+    options: {
+      nonce?: Uint8Array;
+      certificate?: QueryCertificate;
+      signer?: Ed25519Keypair;
+      sender?: X25519Keypair;
+    } = {},
   ): Uint8Array {
     const plaintext = queryRequestCodec.enc({ contract, nonce: options.nonce ?? freshNonce(), payload });
     const envelope = encodeEnvelope(
-      sealEnvelope({ recipientPublic: workerEcdh, purpose: QUERY_REQUEST_PURPOSE, plaintext }),
+      sealEnvelope({
+        recipientPublic: workerEcdh,
+        purpose: QUERY_REQUEST_PURPOSE,
+        plaintext,
+        senderSecret: options.sender ?? this.ecdh,
+      }),
     );
     const signed = signQuery(options.signer ?? this.signer, options.certificate ?? this.certificate, envelope);
     return signedQueryCodec.enc(signed);
@@ -250,6 +262,16 @@ describe("QueryService: refusals", () => {
     const elsewhere = new Worker(engine);
     const prepared = session().prepare(elsewhere.keys.ecdh.publicKey, s.contract, { balance: {} });
     expect(refusal(s, prepared.body)).toBe("QUERY_UNREADABLE");
+  });
+
+  it("refuses a request sealed by another key than the certificate's ECDH key (QUERY_UNREADABLE)", () => {
+    const s = setup();
+    const handmade = new HandmadeQuery();
+    const ecdh = s.worker.keys.ecdh.publicKey;
+    expect(refusal(s, handmade.body(ecdh, s.contract, balanceQuery))).toBeUndefined();
+    expect(refusal(s, handmade.body(ecdh, s.contract, balanceQuery, { sender: x25519Ephemeral() }))).toBe(
+      "QUERY_UNREADABLE",
+    );
   });
 
   it("answers a nonce once per certificate (QUERY_NONCE_REUSED), and a fresh nonce still works", () => {

@@ -6,8 +6,8 @@ import {
   decodeSignedQuery,
   deriveKey,
   type Ed25519Keypair,
+  EnvelopeChannel,
   encodeEnvelope,
-  openEnvelope,
   QUERY_REQUEST_PURPOSE,
   QUERY_RESPONSE_PURPOSE,
   type QueryRequest,
@@ -16,7 +16,6 @@ import {
   queryRequestCodec,
   queryResponseSigningPayload,
   type SignedQuery,
-  sealEnvelope,
   toHex,
   verifyQueryCertificate,
   verifyQuerySignature,
@@ -70,7 +69,8 @@ interface PreparedRun {
   readonly inbox: { readonly after: number; readonly public: boolean } | undefined;
 }
 
-const CERTIFICATE_CACHE = 10_000;
+/** Certificates a worker keeps a session for; past it, the oldest is dropped (and checked again if used). */
+const SESSION_CACHE = 10_000;
 
 /**
  * `{ "$events": { after?, public? } }`: a request the worker answers itself from the contract's
@@ -113,8 +113,11 @@ export class QueryService {
   readonly #now: () => number;
   readonly #rates: RateLimiter;
   readonly #nonces = new NonceWindow();
-  /** Certificates whose account signature checked out, by hash (Sr25519 verification is slow). */
-  readonly #verified = new Set<string>();
+  /**
+   * By certificate hash, for certificates whose account signature checked out (Sr25519
+   * verification is slow): the channel to its ephemeral ECDH key, whose keys are agreed once.
+   */
+  readonly #sessions = new Map<string, EnvelopeChannel>();
 
   constructor(parts: QueryServiceParts, options: QueryServiceOptions = {}) {
     this.#parts = parts;
@@ -134,11 +137,11 @@ export class QueryService {
       });
     }
     const certificateId = byteKey(blake2_256(queryCertificateCodec.enc(certificate)));
-    this.#checkCertificate(certificateId, query);
+    const channel = this.#session(certificateId, query);
     if (!verifyQuerySignature(query)) {
       throw new ContractServiceError("QUERY_SIGNATURE_INVALID", "the query is not signed by the certificate's key");
     }
-    const request = this.#open(query.envelope);
+    const request = this.#open(channel, query.envelope);
     const nonce = byteKey(request.nonce);
     this.#nonces.check(certificateId, nonce, expiresAtMs, now);
     // Only for a signed query with a new nonce: a query seen on the wire, sent again, must not
@@ -160,13 +163,7 @@ export class QueryService {
           } as const);
     const payload = new TextEncoder().encode(JSON.stringify(outcome.ok ? outcome.output : outcome.error));
     const plaintext = queryAnswerCodec.enc({ nonce: request.nonce, succeeded: outcome.ok, payload });
-    const sealed = encodeEnvelope(
-      sealEnvelope({
-        recipientPublic: certificate.body.ephemeral.ecdhPubkey,
-        purpose: QUERY_RESPONSE_PURPOSE,
-        plaintext,
-      }),
-    );
+    const sealed = encodeEnvelope(channel.seal(QUERY_RESPONSE_PURPOSE, plaintext));
     return { body: sealed, signature: this.#parts.identity.sign(queryResponseSigningPayload(sealed)) };
   }
 
@@ -178,23 +175,36 @@ export class QueryService {
     }
   }
 
-  #checkCertificate(id: string, query: SignedQuery): void {
-    if (this.#verified.has(id)) return;
+  #session(id: string, query: SignedQuery): EnvelopeChannel {
+    const known = this.#sessions.get(id);
+    if (known !== undefined) return known;
     if (!verifyQueryCertificate(query.certificate)) {
       throw new ContractServiceError("QUERY_CERTIFICATE_INVALID", "the certificate is not signed by its account");
     }
-    if (this.#verified.size >= CERTIFICATE_CACHE) this.#verified.clear();
-    this.#verified.add(id);
+    let channel: EnvelopeChannel;
+    try {
+      channel = new EnvelopeChannel(this.#parts.ecdh, query.certificate.body.ephemeral.ecdhPubkey);
+    } catch (cause) {
+      throw new ContractServiceError(
+        "QUERY_CERTIFICATE_INVALID",
+        "the certificate's ECDH key is not usable (a low-order point)",
+        {},
+        { cause },
+      );
+    }
+    if (this.#sessions.size >= SESSION_CACHE) this.#sessions.delete(this.#sessions.keys().next().value as string);
+    this.#sessions.set(id, channel);
+    return channel;
   }
 
-  #open(envelope: Uint8Array): QueryRequest {
+  #open(channel: EnvelopeChannel, envelope: Uint8Array): QueryRequest {
     let plaintext: Uint8Array;
     try {
-      plaintext = openEnvelope({ recipientSecret: this.#parts.ecdh, envelope, purpose: QUERY_REQUEST_PURPOSE });
+      plaintext = channel.open(QUERY_REQUEST_PURPOSE, envelope);
     } catch (cause) {
       throw new ContractServiceError(
         "QUERY_UNREADABLE",
-        "the query does not open with this worker's key: sealed to another key, or altered",
+        "the query does not open with this worker's key: sealed to another key, by another than the certificate's key, or altered",
         {},
         { cause },
       );

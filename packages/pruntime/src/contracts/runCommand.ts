@@ -11,13 +11,12 @@ import {
   deriveKey,
   ENVELOPE_IV_LENGTH,
   type Envelope,
+  EnvelopeChannel,
   encodeEnvelope,
   equalBytes,
   MAX_REPLY_BYTES,
   openEnvelope,
-  sealEnvelope,
   toHex,
-  X25519Error,
   type X25519Keypair,
 } from "@phala-ts/core";
 import { u64 } from "@polkadot-api/substrate-bindings";
@@ -49,13 +48,29 @@ export function runCommand(
   { command, caller, block }: QueuedCommand,
 ): CommandReply {
   const { index } = command;
-  const reply = (succeeded: boolean, gasUsed: number, body: CommandReplyBody, to?: Envelope): CommandReply => ({
-    contract: instance.contract,
-    index,
-    succeeded,
-    gasUsed: BigInt(gasUsed),
-    sealedReply: to === undefined ? new Uint8Array() : sealReply(keys.contract, index, to, body),
-  });
+  // The reply goes to the envelope's sender key, sealed by the contract's key: for a command, the
+  // same agreement that opens it (one X25519 per command).
+  let channel: EnvelopeChannel | null | undefined;
+  const replyChannel = (to: Envelope): EnvelopeChannel | null => {
+    if (channel === undefined) {
+      try {
+        channel = new EnvelopeChannel(keys.contract.ecdh, to.senderPublic);
+      } catch {
+        channel = null; // a low-order sender key: nobody can read a reply
+      }
+    }
+    return channel;
+  };
+  const reply = (succeeded: boolean, gasUsed: number, body: CommandReplyBody, to?: Envelope): CommandReply => {
+    const sealTo = to === undefined ? null : replyChannel(to);
+    return {
+      contract: instance.contract,
+      index,
+      succeeded,
+      gasUsed: BigInt(gasUsed),
+      sealedReply: sealTo === null ? new Uint8Array() : sealReply(keys.contract, index, sealTo, body),
+    };
+  };
   const refuse = (code: CommandRefusalCode, message: string, to?: Envelope) =>
     reply(false, REFUSED_COMMAND_GAS, { ok: false, error: { code, message } }, to);
 
@@ -66,24 +81,26 @@ export function runCommand(
     return refuse("COMMAND_UNREADABLE", "the command is not an envelope");
   }
   const init = index === 0n;
-  let input: JsonValue;
+  let plaintext: Uint8Array;
   try {
-    const plaintext = openEnvelope({
-      recipientSecret: init ? keys.cluster : keys.contract.ecdh,
-      envelope,
-      purpose: init ? CONTRACT_INIT_PURPOSE : CONTRACT_COMMAND_PURPOSE,
-    });
-    try {
-      input = JSON.parse(strictUtf8.decode(plaintext)) as JsonValue;
-    } catch {
-      return refuse("COMMAND_NOT_JSON", "the command's plaintext is not UTF-8 JSON", envelope);
-    }
+    const opener = init ? undefined : replyChannel(envelope);
+    if (opener === null) throw new Error("the sender key is a low-order point");
+    plaintext =
+      opener === undefined
+        ? openEnvelope({ recipientSecret: keys.cluster, envelope, purpose: CONTRACT_INIT_PURPOSE })
+        : opener.open(CONTRACT_COMMAND_PURPOSE, envelope);
   } catch {
     return refuse(
       "COMMAND_UNREADABLE",
       `the command does not open with the ${init ? "cluster's" : "contract's"} key: sealed to another key, or altered`,
       envelope,
     );
+  }
+  let input: JsonValue;
+  try {
+    input = JSON.parse(strictUtf8.decode(plaintext)) as JsonValue;
+  } catch {
+    return refuse("COMMAND_NOT_JSON", "the command's plaintext is not UTF-8 JSON", envelope);
   }
 
   const outcome: ContractOutcome = engine.run({
@@ -126,31 +143,17 @@ export function runCommand(
 }
 
 /**
- * The reply sealed to the envelope's sender key, by the contract's own ECDH key (a cached key,
- * so no key import per reply), with an IV derived from the command index, the recipient and the
- * plaintext: every worker seals the same bytes, and two different replies under one AES key never
- * share an IV (as in SIV). Nothing when the recipient key is unusable (an altered envelope).
+ * The reply sealed by the contract's own ECDH key to the command's sender key, with an IV derived
+ * from the command index, the recipient and the plaintext: every worker seals the same bytes, and
+ * two different replies under one AES key never share an IV (as in SIV).
  */
-function sealReply(secrets: ContractSecrets, index: bigint, to: Envelope, body: CommandReplyBody): Uint8Array {
+function sealReply(secrets: ContractSecrets, index: bigint, to: EnvelopeChannel, body: CommandReplyBody): Uint8Array {
   const plaintext = new TextEncoder().encode(JSON.stringify(body));
   const iv = deriveKey(secrets.derivation, [
     "command_reply_iv",
     u64.enc(index),
-    to.senderPublic,
+    to.peerPublic,
     blake2_256(plaintext),
   ]).subarray(0, ENVELOPE_IV_LENGTH);
-  try {
-    return encodeEnvelope(
-      sealEnvelope({
-        recipientPublic: to.senderPublic,
-        purpose: CONTRACT_REPLY_PURPOSE,
-        plaintext,
-        senderSecret: secrets.ecdh,
-        iv,
-      }),
-    );
-  } catch (error) {
-    if (error instanceof X25519Error) return new Uint8Array();
-    throw error;
-  }
+  return encodeEnvelope(to.seal(CONTRACT_REPLY_PURPOSE, plaintext, iv));
 }
