@@ -1,4 +1,5 @@
 import { cpus } from "node:os";
+import { sr25519Ready } from "@phala-ts/core";
 import { contractEngineRows } from "./contractEngine.bench.js";
 import { contractNetworkRows } from "./contractNetwork.bench.js";
 import { dcapVerifyRows } from "./dcapVerify.bench.js";
@@ -12,6 +13,7 @@ import { pruntimeCatchUpRows } from "./pruntimeCatchUp.bench.js";
 import { signatureRows } from "./signatures.bench.js";
 import { proofRows, trieInsertRows } from "./trie.bench.js";
 
+await sr25519Ready();
 const quick = process.argv.includes("--quick");
 console.log(`Phala-TS benchmarks — node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, one thread`);
 console.log("Each figure is the median of repeated runs; the baseline runs in the same process.\n");

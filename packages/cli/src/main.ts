@@ -1,4 +1,4 @@
-import { PhalaError } from "@phala-ts/core";
+import { PhalaError, sr25519Ready } from "@phala-ts/core";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { addAttestationCommand } from "./attestationCommand.js";
 import { addBuildSpecCommand } from "./buildSpecCommand.js";
@@ -26,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addClusterCommand(program);
   addContractCommand(program);
   try {
+    await sr25519Ready();
     await program.parseAsync(argv as string[]);
     return 0;
   } catch (error) {

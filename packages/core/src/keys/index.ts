@@ -36,7 +36,13 @@ export {
 export type { SecretUri } from "./secretUri.js";
 export { DEV_PHRASE, parseSecretUri } from "./secretUri.js";
 export { ecdsaDeriveHardSeed, ed25519DeriveHardSeed } from "./seedDerivation.js";
-export type { Sr25519Keypair } from "./sr25519.js";
-export { sr25519DerivePublicSoft, sr25519FromSeed, sr25519Verify } from "./sr25519.js";
+export type { Sr25519Backend, Sr25519Keypair } from "./sr25519.js";
+export {
+  sr25519Backend,
+  sr25519DerivePublicSoft,
+  sr25519FromSeed,
+  sr25519Ready,
+  sr25519Verify,
+} from "./sr25519.js";
 export type { Ss58Address, Ss58DecodeOptions, Ss58ErrorCode, Ss58PayloadLength } from "./ss58.js";
 export { PHALA_SS58_PREFIX, Ss58Error, SUBSTRATE_SS58_PREFIX, ss58Decode, ss58Encode } from "./ss58.js";
