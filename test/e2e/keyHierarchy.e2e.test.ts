@@ -238,10 +238,13 @@ describe("gatekeepers and the key hierarchy", () => {
       for (const xt of block.block.extrinsics) {
         const call = runtime.decodeCall(decodeExtrinsic(fromHex(xt)).call) as {
           type: string;
-          value: { type: string; value: { signedMessage: SignedMessage } };
+          value: { type: string; value: { signedMessage?: SignedMessage; signedMessages?: SignedMessage[] } };
         };
-        if (call.type !== "PhalaMq" || call.value.type !== "syncOffchainMessage") continue;
-        if (match(call.value.value.signedMessage)) return call.value.value.signedMessage;
+        if (call.type !== "PhalaMq") continue;
+        const { signedMessage, signedMessages = [] } = call.value.value;
+        const carried = signedMessage === undefined ? signedMessages : [signedMessage];
+        const found = carried.find(match);
+        if (found !== undefined) return found;
       }
     }
     throw new Error("no such message on chain");

@@ -13,10 +13,17 @@ interface RuntimeVersion {
   readonly transactionVersion: number;
 }
 
+/** A mortal era and the hash of its birth block: what an extrinsic signed now is bound to. */
+interface EraContext {
+  readonly era: ReturnType<typeof mortalEra>;
+  readonly birthHash: Uint8Array;
+}
+
 /**
  * Signs extrinsics as the operator account against the node's genesis, runtime version and
  * metadata, and submits them. Nonces come from the node (`system_accountNextIndex` counts the
- * pool) and are then counted here, so a burst needs one query.
+ * pool) and are then counted here, so a burst needs one query; `signMany` also reads the best
+ * header once for the whole burst.
  */
 export class ExtrinsicSubmitter {
   #nonce: number | undefined;
@@ -44,24 +51,42 @@ export class ExtrinsicSubmitter {
   }
 
   async sign(call: Uint8Array): Promise<Uint8Array> {
-    const nonce =
-      this.#nonce ?? (await this.rpc.call<number>("system_accountNextIndex", [toHex(this.signer.accountId)]));
-    const bytes = await this.#signAt(call, nonce);
-    this.#nonce = nonce + 1;
-    return bytes;
+    const [bytes] = await this.signMany([call]);
+    return bytes!;
   }
 
-  async #signAt(call: Uint8Array, nonce: number): Promise<Uint8Array> {
+  /**
+   * Signs `calls` with consecutive nonces from the next free one, all under one mortal era: one
+   * header lookup (and one nonce query when none is counted) for the lot. They are meant to be
+   * submitted in order; a refusal on the way resets the count (see `submit`), and the ones after
+   * it should be signed again.
+   */
+  async signMany(calls: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    if (calls.length === 0) return [];
+    const [nonce, context] = await Promise.all([
+      this.#nonce ?? this.rpc.call<number>("system_accountNextIndex", [toHex(this.signer.accountId)]),
+      this.#eraContext(),
+    ]);
+    const signed = calls.map((call, i) => this.#signWith(call, nonce + i, context));
+    this.#nonce = nonce + calls.length;
+    return signed;
+  }
+
+  async #eraContext(): Promise<EraContext> {
     const best = await this.rpc.call<{ number: string }>("chain_getHeader");
     const current = Number(best.number);
     const era = mortalEra(ERA_PERIOD, current);
     const birthHash = await this.rpc.call<string | null>("chain_getBlockHash", [eraBirth(era, current)]);
     if (birthHash === null) throw new PherryError("PHERRY_BAD_NODE_REPLY", "the node lost a recent block hash");
+    return { era, birthHash: fromHex(birthHash) };
+  }
+
+  #signWith(call: Uint8Array, nonce: number, { era, birthHash }: EraContext): Uint8Array {
     return signExtrinsic(
       this.signer,
       call,
       { era, nonce, tip: 0n },
-      { ...this.version, genesisHash: this.genesisHash, birthHash: fromHex(birthHash) },
+      { ...this.version, genesisHash: this.genesisHash, birthHash },
     );
   }
 
@@ -75,7 +100,8 @@ export class ExtrinsicSubmitter {
       toHex(storageKey("System", "Account", ["Blake2_128Concat", this.signer.accountId])),
     ]);
     const nonce = account === null ? 0 : u32.dec(fromHex(account).subarray(0, 4));
-    const result = await this.rpc.call<string>("system_dryRun", [toHex(await this.#signAt(call, nonce))]);
+    const signed = this.#signWith(call, nonce, await this.#eraContext());
+    const result = await this.rpc.call<string>("system_dryRun", [toHex(signed)]);
     return describeApplyResult(fromHex(result), this.metadata);
   }
 

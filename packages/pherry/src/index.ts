@@ -1,9 +1,16 @@
 export type { DryRunOutcome } from "./applyExtrinsicResult.js";
 export { describeApplyResult } from "./applyExtrinsicResult.js";
 export { BlockSource, MAX_CHANGES_RANGE, type SourceBlock } from "./blockSource.js";
-export { registerWorkerCall, syncOffchainMessageCall } from "./chainCalls.js";
+export {
+  type MqBatchLimits,
+  mqBatchLimits,
+  registerWorkerCall,
+  SINGLE_MESSAGES,
+  syncOffchainMessageCall,
+  syncOffchainMessagesCall,
+} from "./chainCalls.js";
 export { ChainMetadata } from "./chainMetadata.js";
-export { type EgressRound, relayEgress } from "./egressRelay.js";
+export { chunkEgress, type EgressRound, relayEgress } from "./egressRelay.js";
 export { ERA_PERIOD, ExtrinsicSubmitter } from "./extrinsicSubmitter.js";
 export { isInvalidTransaction, isPriorityTooLow, NodeRpc } from "./nodeRpc.js";
 export { loadOperatorAccount, type OperatorAccountSource } from "./operatorAccount.js";

@@ -9,11 +9,11 @@ import {
 } from "@phala-ts/core";
 import { u32, u64 } from "@polkadot-api/substrate-bindings";
 import { EXISTENTIAL_DEPOSIT } from "../pallets/balances.js";
-import { type createMq, expectedSequence } from "../pallets/mq.js";
+import { checkBatchShape, type createMq, expectedSequence } from "../pallets/mq.js";
 import { systemStorage } from "../pallets/system.js";
 import { computeFee, totalFee } from "../pallets/transactionPayment.js";
 import { StateOverlay } from "../runtime/overlay.js";
-import type { Runtime } from "../runtime/runtime.js";
+import type { Runtime, RuntimeCall } from "../runtime/runtime.js";
 import type { ValidTransaction } from "../txpool/types.js";
 import { type ChainContext, checkExtrinsic } from "./checkExtrinsic.js";
 import { TransactionInvalidError } from "./transactionValidity.js";
@@ -33,6 +33,20 @@ export const isMqTag = (tag: Uint8Array): boolean => MQ_TAG.every((b, i) => tag[
 /** The tag a message-queue message provides: sender ++ sequence. */
 export const mqTag = (sender: MessageOrigin, sequence: bigint) =>
   concatBytes(MQ_TAG, messageOriginCodec.enc(sender), u64.enc(sequence));
+
+/** The signed messages a `PhalaMq.sync_offchain_message(s)` call carries, or undefined for other calls. */
+function offchainMessagesOf(
+  call: RuntimeCall,
+): { readonly single: boolean; readonly messages: readonly SignedMessage[] } | undefined {
+  if (call.type !== "PhalaMq") return undefined;
+  if (call.value.type === "syncOffchainMessage") {
+    return { single: true, messages: [(call.value.value as { signedMessage: SignedMessage }).signedMessage] };
+  }
+  if (call.value.type === "syncOffchainMessages") {
+    return { single: false, messages: (call.value.value as { signedMessages: SignedMessage[] }).signedMessages };
+  }
+  return undefined;
+}
 
 /**
  * Validates a transaction against the best block's state for inclusion in the next block:
@@ -74,25 +88,32 @@ export function validateTransaction(
 
   const provides = [nonceTag(signer, extra.nonce)];
   const requires = extra.nonce > account.nonce ? [nonceTag(signer, extra.nonce - 1)] : [];
-  if (xt.call.type === "PhalaMq" && xt.call.value.type === "syncOffchainMessage") {
-    const { signedMessage } = xt.call.value.value as { signedMessage: SignedMessage };
-    const { sender } = signedMessage.message;
+  const mqBatch = offchainMessagesOf(xt.call);
+  if (mqBatch !== undefined) {
+    const mq = runtime.pallet("PhalaMq") as MqPallet | undefined;
+    const { single, messages } = mqBatch;
+    const shape = single ? undefined : checkBatchShape(messages);
+    // Malformed whatever the state (empty, too large, mixed senders, a gap): never includable.
+    if (shape !== undefined) throw new TransactionInvalidError("Call", { mq: shape });
+    const first = messages[0]!;
+    const { sender } = first.message;
     const expected = expectedSequence(best.state, sender);
-    if (signedMessage.sequence < expected) {
+    if (first.sequence < expected) {
       throw new TransactionInvalidError("Stale", {
-        sequence: signedMessage.sequence.toString(),
+        sequence: first.sequence.toString(),
         expected: expected.toString(),
       });
     }
-    // A message next in line is checked in full now (a later one when revalidation reaches it), so
-    // that a forged message is refused before it can cost its submitter a fee.
-    if (signedMessage.sequence === expected) {
-      const mq = runtime.pallet("PhalaMq") as MqPallet | undefined;
-      const rejection = mq?.checkSignedMessage(best.state, signedMessage);
+    // Messages next in line are checked in full now (later ones when revalidation reaches them), so
+    // that a forged message or batch is refused before it can cost its submitter a fee.
+    if (first.sequence === expected) {
+      const rejection = single ? mq?.checkSignedMessage(best.state, first) : mq?.checkSignedBatch(best.state, messages);
       if (rejection !== undefined) throw new TransactionInvalidError("BadProof", { mq: rejection });
     }
-    provides.push(mqTag(sender, signedMessage.sequence));
-    if (signedMessage.sequence > expected) requires.push(mqTag(sender, signedMessage.sequence - 1n));
+    // A tag per sequence: two transactions carrying any same message conflict in the pool, and the
+    // later one is refused (Priority is too low) rather than both being included.
+    for (const signed of messages) provides.push(mqTag(sender, signed.sequence));
+    if (first.sequence > expected) requires.push(mqTag(sender, first.sequence - 1n));
   }
   const death = eraDeath(extra.era, blockNumber);
   return {

@@ -1,5 +1,7 @@
 import {
   decodeExact,
+  encodeMessageOrigin,
+  equalBytes,
   isOnChainOnlyTopic,
   type Message,
   type MessageOrigin,
@@ -55,6 +57,11 @@ const errors = new PalletErrors("PhalaMq", PALLET_INDEX.PhalaMq, [
   "BadDestination",
   "BadSignature",
   "PayloadTooLarge",
+  // Batches (sync_offchain_messages); appended so that the indices above stay put.
+  "EmptyBatch",
+  "BatchTooLarge",
+  "MixedSenders",
+  "SequenceGap",
 ]);
 
 const events = t.variant(["phala_pallets", "mq", "Event"], {
@@ -63,6 +70,20 @@ const events = t.variant(["phala_pallets", "mq", "Event"], {
 
 /** Largest payload accepted into the queue, so a block's messages stay bounded. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/** Most messages in one `sync_offchain_messages` batch. */
+export const MAX_BATCH_MESSAGES = 64;
+
+/**
+ * Most payload bytes (summed) in one batch: eight full-size messages, so that a batch stays far
+ * below the block producer's byte budget and the node's largest extrinsic.
+ */
+export const MAX_BATCH_PAYLOAD_BYTES = 512 * 1024;
+
+/** The weight of accepting one offchain message; a batch weighs the sum of its messages. */
+function signedMessageWeight(signed: SignedMessage): bigint {
+  return DB_READ.refTime * 2n + DB_WRITE.refTime * 2n + 50_000_000n + BigInt(signed.message.payload.length) * 1_000n;
+}
 
 /**
  * The public key that signs a sender's offchain messages, or undefined when the sender cannot
@@ -94,7 +115,8 @@ export function decodeOnChainPayload<T>(codec: Codec<T>, payload: Uint8Array, wh
 function queue(exec: ExecutionContext, message: Message, sequence: bigint | undefined): void {
   if (message.destination.length === 0 || isOnChainOnlyTopic(message.destination)) throw errors.error("BadDestination");
   if (message.payload.length > MAX_PAYLOAD_BYTES) throw errors.error("PayloadTooLarge");
-  storage.OutboundMessages.mutate(exec.state, (list) => ({ value: [...list, message], result: undefined }));
+  // Appended without decoding what the block queued so far (the bytes are those of a re-encode).
+  storage.OutboundMessages.append(exec.state, message);
   exec.deposit("PhalaMq", {
     type: "MessageQueued",
     value: { sender: message.sender, destination: message.destination, sequence },
@@ -121,19 +143,25 @@ export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers
     storage,
     events,
     errors,
-    constants: { MaxPayloadBytes: { type: t.u32, value: MAX_PAYLOAD_BYTES } },
+    constants: {
+      MaxPayloadBytes: { type: t.u32, value: MAX_PAYLOAD_BYTES },
+      MaxBatchMessages: {
+        type: t.u32,
+        value: MAX_BATCH_MESSAGES,
+        docs: "Most messages in one sync_offchain_messages batch.",
+      },
+      MaxBatchPayloadBytes: {
+        type: t.u32,
+        value: MAX_BATCH_PAYLOAD_BYTES,
+        docs: "Most payload bytes, summed over its messages, in one sync_offchain_messages batch.",
+      },
+    },
     calls: {
       syncOffchainMessage: call({
         index: 0,
         args: { signedMessage: SignedMessageType },
         origin: "signed",
-        weight: (args) =>
-          weight(
-            DB_READ.refTime * 2n +
-              DB_WRITE.refTime * 2n +
-              50_000_000n +
-              BigInt(args.signedMessage.message.payload.length) * 1_000n,
-          ),
+        weight: (args) => weight(signedMessageWeight(args.signedMessage)),
         docs: "Accept a message signed by an offchain sender (a pRuntime) if its sequence is the next expected.",
         execute({ exec }, { signedMessage }) {
           acceptSigned(exec, signedMessage, resolveSenderKey, onChainHandlers);
@@ -150,6 +178,20 @@ export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers
           pushAccountMessage(exec, origin.who, destination, payload);
         },
       }),
+      syncOffchainMessages: call({
+        index: 2,
+        args: { signedMessages: t.vec(SignedMessageType) },
+        origin: "signed",
+        weight: (args) => weight(args.signedMessages.reduce((sum, signed) => sum + signedMessageWeight(signed), 0n)),
+        docs: "Accept consecutive messages of one offchain sender, from its next expected sequence, all or none.",
+        execute({ exec }, { signedMessages }) {
+          const rejection = checkBatchShape(signedMessages);
+          if (rejection !== undefined) throw errors.error(rejection);
+          // Each message is taken as sync_offchain_message takes it (its handler sees the effects of
+          // the ones before it); a refusal fails the call, whose transaction drops them all.
+          for (const signed of signedMessages) acceptSigned(exec, signed, resolveSenderKey, onChainHandlers);
+        },
+      }),
     },
     hooks: {
       onInitialize(exec) {
@@ -160,22 +202,64 @@ export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers
   return Object.assign(pallet, {
     /** The pool's pre-check: the same sender, sequence and signature rules as dispatch, read-only. */
     checkSignedMessage: (state: StorageReader, signed: SignedMessage) => checkSigned(state, signed, resolveSenderKey),
+    /**
+     * The pool's pre-check of a batch whose first message is next in line: its shape, then each
+     * message as dispatch would check it, in order. Messages after the first one on an on-chain
+     * topic are checked for their shape only: its handler may change the sender's key (a master
+     * key rotation), which dispatch, running the handler first, will see and this read cannot.
+     */
+    checkSignedBatch: (state: StorageReader, batch: readonly SignedMessage[]): MqBatchRejection | undefined => {
+      const shape = checkBatchShape(batch);
+      if (shape !== undefined) return shape;
+      for (const signed of batch) {
+        const rejection = checkSigned(state, signed, resolveSenderKey, signed.sequence - batch[0]!.sequence);
+        if (rejection !== undefined) return rejection;
+        if (isOnChainOnlyTopic(signed.message.destination)) break;
+      }
+      return undefined;
+    },
   });
 }
 
 export type MqRejection = "BadSender" | "BadSequence" | "BadSignature";
+export type MqBatchRejection = MqRejection | "EmptyBatch" | "BatchTooLarge" | "MixedSenders" | "SequenceGap";
+
+/**
+ * Why a batch is malformed whatever the chain's state, or undefined: empty, over the bounds,
+ * more than one sender, or sequences that do not follow each other.
+ */
+export function checkBatchShape(
+  batch: readonly SignedMessage[],
+): "EmptyBatch" | "BatchTooLarge" | "MixedSenders" | "SequenceGap" | undefined {
+  const first = batch[0];
+  if (first === undefined) return "EmptyBatch";
+  if (batch.length > MAX_BATCH_MESSAGES) return "BatchTooLarge";
+  let payloadBytes = 0;
+  for (const signed of batch) payloadBytes += signed.message.payload.length;
+  if (payloadBytes > MAX_BATCH_PAYLOAD_BYTES) return "BatchTooLarge";
+  const sender = encodeMessageOrigin(first.message.sender);
+  for (const [i, signed] of batch.entries()) {
+    if (i > 0 && !equalBytes(encodeMessageOrigin(signed.message.sender), sender)) return "MixedSenders";
+  }
+  for (const [i, signed] of batch.entries()) {
+    if (signed.sequence !== first.sequence + BigInt(i)) return "SequenceGap";
+  }
+  return undefined;
+}
 
 /** Why `signed` would be refused now, or undefined when it would be accepted. */
 function checkSigned(
   state: StorageReader,
   signed: SignedMessage,
   resolveSenderKey: SenderKeyResolver,
+  /** Messages of this sender taken before this one, beyond `state` (earlier in a batch). */
+  ahead = 0n,
 ): MqRejection | undefined {
   const { sender } = signed.message;
   if (sender.type === "AccountId" || sender.type === "Pallet") return "BadSender";
   const key = resolveSenderKey(state, sender);
   if (key === undefined) return "BadSender";
-  if (signed.sequence !== storage.OffchainIngress.get(state, sender)) return "BadSequence";
+  if (signed.sequence !== storage.OffchainIngress.get(state, sender) + ahead) return "BadSequence";
   if (!verifySignedMessage(signed, key)) return "BadSignature";
   return undefined;
 }

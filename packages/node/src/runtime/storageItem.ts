@@ -1,4 +1,5 @@
 import { decodeExact, type StorageHasher, storageKey, storagePrefix } from "@phala-ts/core";
+import { compact } from "@polkadot-api/substrate-bindings";
 import type { ScaleType } from "./scaleType.js";
 
 /** What a storage item reads from: the block overlay, or a committed trie. */
@@ -95,6 +96,37 @@ export class StorageValue<T, Q> {
     else this.set(state, value);
     return result;
   }
+
+  /**
+   * Appends `item` to a `Vec` value without decoding it, as Substrate's `StorageAppend`: only the
+   * SCALE compact length prefix is rewritten and the item's encoding goes after the raw bytes, so
+   * the stored bytes are exactly those of decoding, pushing and re-encoding. An absent value
+   * starts from the declared default (an empty vector when there is none).
+   */
+  append(state: StorageWriter, item: T extends readonly (infer I)[] ? I : never): void {
+    const { def, codec } = this.decl.type;
+    if (def.kind !== "sequence") throw new Error(`${this.pallet}.${this.name} is not a vector`);
+    const encodedItem = def.inner.codec.enc(item);
+    const current = state.get(this.key) ?? codec.enc((this.decl.default ?? []) as T);
+    const { length, prefixLength } = compactPrefix(current, `${this.pallet}.${this.name}`);
+    const prefix = compact.enc(length + 1);
+    const next = new Uint8Array(prefix.length + current.length - prefixLength + encodedItem.length);
+    next.set(prefix, 0);
+    next.set(current.subarray(prefixLength), prefix.length);
+    next.set(encodedItem, prefix.length + current.length - prefixLength);
+    state.set(this.key, next);
+  }
+}
+
+/** The value and byte length of the SCALE compact integer that starts `bytes` (a vector's length). */
+function compactPrefix(bytes: Uint8Array, what: string): { length: number; prefixLength: number } {
+  const first = bytes[0];
+  if (first === undefined) throw new Error(`${what}: an empty value has no vector length`);
+  const prefixLength = [1, 2, 4, 5 + (first >> 2)][first & 3]!;
+  if (bytes.length < prefixLength) throw new Error(`${what}: truncated vector length`);
+  const length = Number(compact.dec(bytes.subarray(0, prefixLength)));
+  if (!Number.isSafeInteger(length)) throw new Error(`${what}: vector length out of range`);
+  return { length, prefixLength };
 }
 
 const CONCAT_HASH_LENGTH: Partial<Record<StorageHasher, number>> = {
