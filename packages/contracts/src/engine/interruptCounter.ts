@@ -76,7 +76,16 @@ export class InterruptCounter {
 
   /** The next interrupt-handler call in `period` ticks. */
   rearm(vm: QuickJSContext, period: number): void {
+    this.#view()[(contextPointer(vm) + this.#offset) >> 2] = period;
+  }
+
+  /** The ticks left before the next interrupt-handler call. */
+  remaining(vm: QuickJSContext): number {
+    return this.#view()[(contextPointer(vm) + this.#offset) >> 2]!;
+  }
+
+  #view(): Int32Array {
     if (this.#heap.buffer !== this.#memory.buffer) this.#heap = new Int32Array(this.#memory.buffer);
-    this.#heap[(contextPointer(vm) + this.#offset) >> 2] = period;
+    return this.#heap;
   }
 }

@@ -11,9 +11,9 @@
 export const GAS = {
   /** The interrupt handler runs (and charges) every this many ticks. */
   perInterrupt: 100,
-  /** A fresh runtime and context and the sandbox in it (about 0.3 ms). */
+  /** A fresh runtime and context and the sandbox in it (about 0.3 ms); a warm query pays it too. */
   callBase: 10_000,
-  /** Compiling the bundle, per character (about 100 ns). */
+  /** Compiling the bundle, per character (about 100 ns); a warm query pays it too. */
   perCodeChar: 3,
   /** Input and output JSON, per character. */
   perIoChar: 1,

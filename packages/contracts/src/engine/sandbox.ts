@@ -41,10 +41,23 @@ const BUILTINS = {
 } as const;
 type Builtins = Record<keyof typeof BUILTINS, QuickJSHandle>;
 
+/** The parts of `ctx` that are the same in every call in a context. */
+interface Operations {
+  readonly storage: QuickJSHandle;
+  readonly emit: QuickJSHandle;
+  readonly randomBytes: QuickJSHandle;
+}
+
 /**
- * One call's environment in a fresh context, built through the API (QuickJS compiles source at
- * about 100 ns a character in this build, so nothing is compiled but FUNCTION_KINDS): the
- * globals made deterministic and closed, and the frozen `ctx` of bound host operations.
+ * A context's environment, built through the API (QuickJS compiles source at about 100 ns a
+ * character in this build, so nothing is compiled but FUNCTION_KINDS): the globals made
+ * deterministic and closed, and the host operations `ctx` is made of.
+ *
+ * What is per context is built once, in the constructor; what is per call is built by `enter`
+ * (the frozen `ctx` with the call's caller, contract and block) and undone by `leave`. The one
+ * host function behind every operation dispatches to the `CallState` of the call in progress,
+ * so an operation kept from an earlier call in the same context acts on the current call (and
+ * none runs between calls).
  *
  * Closed: no clock (`Date` throws), no `Math.random`, and no run-time code generation (`eval`,
  * the `Function` constructors), whose parser spends far more of V8's native stack than QuickJS
@@ -53,27 +66,51 @@ type Builtins = Record<keyof typeof BUILTINS, QuickJSHandle>;
  */
 export class Sandbox {
   readonly #vm: QuickJSContext;
-  readonly #state: CallState;
   readonly #builtins: Builtins;
-  readonly #ctx: QuickJSHandle;
+  /** `ctx.storage`, `ctx.emit` and `ctx.randomBytes`: the same in every call in this context. */
+  readonly #ops: Operations;
+  #state: CallState | undefined;
+  #ctx: QuickJSHandle | undefined;
 
-  constructor(vm: QuickJSContext, state: CallState, call: ContractCall) {
+  constructor(vm: QuickJSContext) {
     this.#vm = vm;
-    this.#state = state;
     this.#builtins = Object.fromEntries(
       Object.entries(BUILTINS).map(([name, path]) => [name, this.#path(path)]),
     ) as Builtins;
     const host = vm.newFunctionWithOptions({ name: "host", length: 0, isConstructor: true, fn: this.#host });
     try {
       this.#harden(host);
-      this.#ctx = this.#context(host, call);
+      this.#ops = this.#operations(host);
     } finally {
       host.dispose();
     }
   }
 
+  /** The call in progress, if any. */
+  get state(): CallState | undefined {
+    return this.#state;
+  }
+
+  /**
+   * Builds the call's `ctx`, then makes `state` the call in progress. The host calls into the
+   * context while it builds `ctx`; no call is in progress yet, so none is charged for that.
+   */
+  enter(state: CallState, call: ContractCall): void {
+    if (this.#state !== undefined) throw new Error("a call is already in progress in this sandbox");
+    this.#ctx = this.#context(call);
+    this.#state = state;
+  }
+
+  /** Ends the call in progress: its `ctx` is released (the contract may still hold it) and its state let go. */
+  leave(): void {
+    this.#state = undefined;
+    this.#ctx?.dispose();
+    this.#ctx = undefined;
+  }
+
   dispose(): void {
-    this.#ctx.dispose();
+    this.leave();
+    for (const handle of Object.values(this.#ops)) handle.dispose();
     for (const handle of Object.values(this.#builtins)) handle.dispose();
   }
 
@@ -112,11 +149,13 @@ export class Sandbox {
 
   #call(fn: QuickJSHandle, definition: QuickJSHandle, entry: string, input: string): RunResult {
     const vm = this.#vm;
+    const ctx = this.#ctx;
+    if (ctx === undefined) throw new Error("no call is in progress");
     const text = vm.newString(input);
     const parsed = vm.callFunction(this.#builtins.parse, vm.undefined, text);
     text.dispose();
     if (parsed.error) return { kind: "threw", error: parsed.error, as: "CONTRACT_THREW" };
-    const called = vm.callFunction(fn, definition, parsed.value, this.#ctx);
+    const called = vm.callFunction(fn, definition, parsed.value, ctx);
     parsed.value.dispose();
     if (called.error) return { kind: "threw", error: called.error, as: "CONTRACT_THREW" };
     const result = called.value;
@@ -147,8 +186,12 @@ export class Sandbox {
   /** The host function behind every bound operation in `ctx` and every unavailable global. */
   readonly #host = (opHandle: QuickJSHandle, a?: QuickJSHandle, b?: QuickJSHandle) => {
     const vm = this.#vm;
+    const op = vm.getNumber(opHandle);
+    if (op === Op.Unavailable) throw new Error(UNAVAILABLE[vm.getNumber(a!) as 0 | 1 | 2]);
+    if (op === Op.Nothing) return undefined;
     const state = this.#state;
-    switch (vm.getNumber(opHandle)) {
+    if (state === undefined) throw new Error("no call is in progress");
+    switch (op) {
       case Op.Get: {
         const value = state.get(this.#text(a, "a storage key"));
         return value === undefined ? undefined : vm.newString(value);
@@ -164,7 +207,7 @@ export class Sandbox {
         );
       }
       case Op.Emit:
-        return this.#emit(a, b);
+        return this.#emit(state, a, b);
       case Op.Random: {
         const n = a !== undefined && vm.typeof(a) === "number" ? vm.getNumber(a) : Number.NaN;
         const buffer = vm.newArrayBuffer(state.randomBytes(n).buffer);
@@ -174,14 +217,16 @@ export class Sandbox {
           buffer.dispose();
         }
       }
-      case Op.Unavailable:
-        throw new Error(UNAVAILABLE[vm.getNumber(a!) as 0 | 1 | 2]);
       default:
         return undefined;
     }
   };
 
-  #emit(data: QuickJSHandle | undefined, options: QuickJSHandle | undefined): VmCallResult<QuickJSHandle> | undefined {
+  #emit(
+    state: CallState,
+    data: QuickJSHandle | undefined,
+    options: QuickJSHandle | undefined,
+  ): VmCallResult<QuickJSHandle> | undefined {
     const vm = this.#vm;
     const json = vm.callFunction(this.#builtins.stringify, vm.undefined, data ?? vm.undefined);
     if (json.error) return json;
@@ -198,7 +243,7 @@ export class Sandbox {
       to = vm.typeof(found.value) === "undefined" ? undefined : this.#text(found.value, "an event's `to`");
       found.value.dispose();
     }
-    this.#state.emit(encoded, to);
+    state.emit(encoded, to);
     return undefined;
   }
 
@@ -317,13 +362,8 @@ export class Sandbox {
     functionStub.dispose();
   }
 
-  #context(host: QuickJSHandle, call: ContractCall): QuickJSHandle {
-    const vm = this.#vm;
-    const { caller, contractId, blockNumber, timestampMs } = call.ctx;
-    return this.#frozen({
-      caller: caller === undefined ? vm.undefined : vm.newString(toHex(caller)),
-      contractId: vm.newString(toHex(contractId)),
-      block: this.#frozen({ number: vm.newNumber(blockNumber), timestamp: vm.newNumber(timestampMs) }),
+  #operations(host: QuickJSHandle): Operations {
+    return {
       storage: this.#frozen({
         get: this.#bind(host, Op.Get),
         set: this.#bind(host, Op.Set),
@@ -332,6 +372,19 @@ export class Sandbox {
       }),
       emit: this.#bind(host, Op.Emit),
       randomBytes: this.#bind(host, Op.Random),
+    };
+  }
+
+  #context(call: ContractCall): QuickJSHandle {
+    const vm = this.#vm;
+    const { caller, contractId, blockNumber, timestampMs } = call.ctx;
+    return this.#frozen({
+      caller: caller === undefined ? vm.undefined : vm.newString(toHex(caller)),
+      contractId: vm.newString(toHex(contractId)),
+      block: this.#frozen({ number: vm.newNumber(blockNumber), timestamp: vm.newNumber(timestampMs) }),
+      storage: this.#ops.storage.dup(),
+      emit: this.#ops.emit.dup(),
+      randomBytes: this.#ops.randomBytes.dup(),
     });
   }
 }

@@ -249,10 +249,15 @@ export class QueryService {
     return { instance, secrets, code, head, input, inbox: inboxRequest(input) };
   }
 
+  /**
+   * Runs the contract's `query` in the engine's warm context for this caller and contract (its
+   * code's top level already ran there; nothing another caller's queries left is ever in it),
+   * against the contract's storage as it is now.
+   */
   #run(run: PreparedRun, request: QueryRequest, caller: Uint8Array) {
     const { instance, secrets, code, head, input } = run;
     try {
-      return this.#parts.engine.run({
+      return this.#parts.engine.runQuery({
         code,
         entry: "query",
         input,
