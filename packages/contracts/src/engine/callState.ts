@@ -1,4 +1,5 @@
 import { fromHex } from "@phala-ts/core";
+import { ContractError } from "../contractError.js";
 import type { JsonValue } from "../kit/json.js";
 import type { ContractCall, ContractEvent, StorageView } from "./contractCall.js";
 import { GAS, MAX_EVENT_CHARS, MAX_EVENTS, MAX_KEY_CHARS, MAX_RANDOM_BYTES, MAX_VALUE_CHARS } from "./limits.js";
@@ -25,7 +26,7 @@ export class CallState {
   readonly events: ContractEvent[] = [];
   readonly #gasLimit: number;
   readonly #storage: StorageView;
-  readonly #seed: Uint8Array;
+  readonly #seed: Uint8Array | (() => Uint8Array);
   readonly #readOnly: boolean;
   readonly #deadline: number;
   #random: RandomStream | undefined;
@@ -112,8 +113,24 @@ export class CallState {
       throw new RangeError(`a call takes at most ${MAX_RANDOM_BYTES} random bytes`);
     this.#pay(GAS.random + GAS.perRandomByte * n);
     this.#randomTaken += n;
-    this.#random ??= new RandomStream(this.#seed);
+    this.#random ??= new RandomStream(this.#seedBytes());
     return this.#random.next(n);
+  }
+
+  /** The seed; a host function that fails or returns other than 32 bytes is the host's error, as a failing read. */
+  #seedBytes(): Uint8Array {
+    const seed = this.#seed;
+    if (typeof seed !== "function") return seed;
+    let bytes: unknown;
+    try {
+      bytes = seed();
+    } catch (error) {
+      bytes = error;
+    }
+    if (bytes instanceof Uint8Array && bytes.length === 32) return bytes;
+    this.hostError ??=
+      bytes instanceof Error ? bytes : new ContractError("CONTRACT_BAD_CALL", "ctx.randomSeed() must return 32 bytes");
+    throw new Error("the host could not derive randomness");
   }
 
   #writable(): void {

@@ -14,7 +14,8 @@ function problem({ code, entry, ctx, limits }: ContractCall): string | undefined
   if (!ENTRIES.has(entry)) return `entry must be init, handle or query, not ${String(entry)}`;
   if (!bytes32(ctx.contractId)) return "ctx.contractId must be 32 bytes";
   if (ctx.caller !== undefined && !bytes32(ctx.caller)) return "ctx.caller must be 32 bytes or undefined";
-  if (!bytes32(ctx.randomSeed)) return "ctx.randomSeed must be 32 bytes";
+  if (typeof ctx.randomSeed !== "function" && !bytes32(ctx.randomSeed))
+    return "ctx.randomSeed must be 32 bytes or a function returning them";
   if (!whole(ctx.blockNumber) || !whole(ctx.timestampMs))
     return "ctx.blockNumber and ctx.timestampMs must be whole numbers";
   if (!Number.isSafeInteger(limits.gas) || limits.gas <= 0) return "limits.gas must be a positive whole number";

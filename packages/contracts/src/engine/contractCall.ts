@@ -10,8 +10,12 @@ export interface CallContext {
   readonly caller: Uint8Array | undefined;
   readonly blockNumber: number;
   readonly timestampMs: number;
-  /** 32 bytes the host derives for this call (from the block and the contract key). */
-  readonly randomSeed: Uint8Array;
+  /**
+   * 32 bytes the host derives for this call (from the block and the contract key), or a function
+   * that derives them, called at most once, when the contract first asks for randomness (most
+   * queries never do, and the derivation is a good part of a warm query's cost).
+   */
+  readonly randomSeed: Uint8Array | (() => Uint8Array);
 }
 
 /** The contract's committed state, as the host holds it; the engine only reads it. */

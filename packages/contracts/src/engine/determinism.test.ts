@@ -96,6 +96,28 @@ describe("ContractEngine: determinism", () => {
     });
   });
 
+  it("takes the seed from a host function, called once and only when the contract asks for randomness", () => {
+    const draws = contractCode(
+      `{ query(request, ctx) { return request ? [ctx.randomBytes(4), ctx.randomBytes(4)].map((b) => Array.from(b)) : 0; } }`,
+    );
+    const seed = bytes32(0x77);
+    let calls = 0;
+    const lazy = () => {
+      calls++;
+      return seed;
+    };
+    expect(engines[0].run(testCall(draws, "query", false, { ctx: { randomSeed: lazy } }))).toMatchObject({ ok: true });
+    expect(calls).toBe(0);
+    const eager = engines[0].run(testCall(draws, "query", true, { ctx: { randomSeed: seed } }));
+    expect(engines[0].run(testCall(draws, "query", true, { ctx: { randomSeed: lazy } }))).toEqual(eager);
+    expect(calls).toBe(1);
+    // A host function that fails is the host's error, thrown, never the contract's outcome.
+    const broken = () => new Uint8Array(3);
+    expect(() => engines[0].run(testCall(draws, "query", true, { ctx: { randomSeed: broken } }))).toThrow(
+      /randomSeed\(\) must return 32 bytes/,
+    );
+  });
+
   it("has no clock, no Math.random, no run-time code, no GC-timing objects, and never runs promise jobs", () => {
     const probe = (expression: string) => {
       const outcome = engines[0].run(testCall(contractCode(`{ handle(_, ctx) { return ${expression}; } }`), "handle"));

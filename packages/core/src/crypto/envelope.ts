@@ -125,9 +125,24 @@ export interface SealEnvelopeOptions {
   readonly iv?: Uint8Array;
 }
 
+// IVs are public: drawn from a pool refilled 1,024 at a time, since one randomBytes call per
+// envelope costs more than sealing a small one.
+const IV_POOL_BYTES = 1024 * ENVELOPE_IV_LENGTH;
+let ivPool = new Uint8Array(0);
+let ivOffset = 0;
+
+function randomIv(): Uint8Array {
+  if (ivOffset + ENVELOPE_IV_LENGTH > ivPool.length) {
+    ivPool = new Uint8Array(randomBytes(IV_POOL_BYTES));
+    ivOffset = 0;
+  }
+  ivOffset += ENVELOPE_IV_LENGTH;
+  return ivPool.slice(ivOffset - ENVELOPE_IV_LENGTH, ivOffset);
+}
+
 /** A copy of the caller's iv (checked), or 12 random bytes. */
 export function envelopeIv(iv: Uint8Array | undefined): Uint8Array {
-  if (iv === undefined) return new Uint8Array(randomBytes(ENVELOPE_IV_LENGTH));
+  if (iv === undefined) return randomIv();
   if (!(iv instanceof Uint8Array && iv.length === ENVELOPE_IV_LENGTH)) {
     throw new EnvelopeError("ENVELOPE_INVALID_ARGUMENT", "envelope iv must be 12 bytes", {
       length: iv instanceof Uint8Array ? iv.length : -1,

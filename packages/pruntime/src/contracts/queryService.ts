@@ -266,7 +266,7 @@ export class QueryService {
           caller,
           blockNumber: head.number,
           timestampMs: Number(head.timestamp),
-          randomSeed: deriveKey(secrets.derivation, ["query", request.nonce]),
+          randomSeed: () => deriveKey(secrets.derivation, ["query", request.nonce]),
         },
         storage: instance.storage,
         limits: DEFAULT_LIMITS,
