@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildContract } from "@phala-ts/contracts/build";
@@ -33,11 +32,10 @@ import { Bytes, Struct, u64 } from "@polkadot-api/substrate-bindings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contractCode } from "../../packages/contracts/src/engine/contractCall.test-util.js";
 import { filesAsHaystacks, findSecrets } from "../../packages/core/src/testing/secretScan.test-util.js";
-import { devSpec, specToJson } from "../../packages/node/src/chain/chainSpec.js";
 import type { RuntimeCall } from "../../packages/node/src/runtime/runtime.js";
 import { account, submitCall, sudoCall, until } from "./chainHelpers.test-util.js";
 import { type PhatEvent, PhatEvents } from "./contractHelpers.test-util.js";
-import { type NodeProcess, spawnNode, tempBasePath } from "./nodeProcess.test-util.js";
+import { type NodeProcess, spawnDevValidator, tempBasePath } from "./nodeProcess.test-util.js";
 import { RpcClient } from "./rpcClient.test-util.js";
 import { WorkerProcesses } from "./workerProcess.test-util.js";
 
@@ -186,28 +184,7 @@ describe("confidential contracts", () => {
       identity[name] = fromHex(info.identityPublicKey);
       ecdh[name] = fromHex(info.ecdhPublicKey);
     }
-    const dev = devSpec();
-    const spec = join(base.path, "spec.json");
-    const measurement = fromHex((await enclaves.gk.info()).measurement);
-    writeFileSync(
-      spec,
-      JSON.stringify(
-        specToJson({
-          ...dev,
-          blockTimeMs: 100,
-          attestation: { ...dev.attestation, allowSimulated: true, pruntimeAllowList: [measurement] },
-        }),
-      ),
-    );
-    node = await spawnNode([
-      "--chain",
-      spec,
-      "--base-path",
-      join(base.path, "node"),
-      "--validator",
-      "--key",
-      "//Alice",
-    ]);
+    node = await spawnDevValidator(base.path, fromHex((await enclaves.gk.info()).measurement));
     rpc = await RpcClient.connect(node.url);
     const call = rpc.call.bind(rpc);
     rpc.call = async <T>(method: string, params: unknown[] = []) => {

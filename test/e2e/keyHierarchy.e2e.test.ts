@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   blake2_256,
@@ -36,7 +35,6 @@ import {
 import { u64 } from "@polkadot-api/substrate-bindings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { filesAsHaystacks, findSecrets } from "../../packages/core/src/testing/secretScan.test-util.js";
-import { devSpec, specToJson } from "../../packages/node/src/chain/chainSpec.js";
 import type { RuntimeCall } from "../../packages/node/src/runtime/runtime.js";
 import { decodeCheckpoint } from "../../packages/pruntime/src/checkpoint/checkpointCodec.js";
 import { CheckpointStore } from "../../packages/pruntime/src/checkpoint/checkpointStore.js";
@@ -44,7 +42,7 @@ import { KeyHierarchyHandler } from "../../packages/pruntime/src/keyHierarchy/ke
 import { EnclaveKeys } from "../../packages/pruntime/src/keys/enclaveKeys.js";
 import { openSimPlatform } from "../../packages/pruntime/src/platform/simPlatform.js";
 import { runtime, submitCall, sudoCall, until } from "./chainHelpers.test-util.js";
-import { type NodeProcess, runPhala, spawnNode, tempBasePath } from "./nodeProcess.test-util.js";
+import { type NodeProcess, runPhala, spawnDevValidator, spawnNode, tempBasePath } from "./nodeProcess.test-util.js";
 import { RpcClient } from "./rpcClient.test-util.js";
 import { WorkerProcesses } from "./workerProcess.test-util.js";
 
@@ -106,27 +104,7 @@ describe("gatekeepers and the key hierarchy", () => {
     await Promise.all(Object.values(enclaves).map((e) => e.startPRuntime()));
     const first = await enclaves.gk1.info();
     for (const [name, e] of Object.entries(enclaves)) identity[name] = fromHex((await e.info()).identityPublicKey);
-    const dev = devSpec();
-    const spec = join(base.path, "spec.json");
-    writeFileSync(
-      spec,
-      JSON.stringify(
-        specToJson({
-          ...dev,
-          blockTimeMs: 100,
-          attestation: { ...dev.attestation, allowSimulated: true, pruntimeAllowList: [fromHex(first.measurement)] },
-        }),
-      ),
-    );
-    node = await spawnNode([
-      "--chain",
-      spec,
-      "--base-path",
-      join(base.path, "node"),
-      "--validator",
-      "--key",
-      "//Alice",
-    ]);
+    node = await spawnDevValidator(base.path, fromHex(first.measurement));
     rpc = await RpcClient.connect(node.url);
     await Promise.all(Object.values(enclaves).map((e) => e.startPherry()));
     for (const key of Object.values(identity)) {

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { devSpec, specToJson } from "../../packages/node/src/chain/chainSpec.js";
 
 const PHALA = fileURLToPath(new URL("../../packages/cli/bin/phala.js", import.meta.url));
 
@@ -29,6 +30,18 @@ export function tempBasePath(): { path: string; remove(): void } {
 export async function spawnNode(args: readonly string[]): Promise<NodeProcess> {
   const node = await spawnPhala(["node", "--rpc-port", "0", ...args]);
   return { ...node, wsUrl: node.url };
+}
+
+/**
+ * Writes `<basePath>/spec.json` (the dev spec, 100 ms blocks, simulated pRuntimes of `measurement`
+ * admitted) and starts a validator node (//Alice) on it, with its data in `<basePath>/node`.
+ */
+export function spawnDevValidator(basePath: string, measurement: Uint8Array): Promise<NodeProcess> {
+  const dev = devSpec();
+  const spec = join(basePath, "spec.json");
+  const attestation = { ...dev.attestation, allowSimulated: true, pruntimeAllowList: [measurement] };
+  writeFileSync(spec, JSON.stringify(specToJson({ ...dev, blockTimeMs: 100, attestation })));
+  return spawnNode(["--chain", spec, "--base-path", join(basePath, "node"), "--validator", "--key", "//Alice"]);
 }
 
 /** Starts `phala pruntime` on a free loopback port; resolves once it logs "ready". */

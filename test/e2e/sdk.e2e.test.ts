@@ -1,10 +1,9 @@
-import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildContract } from "@phala-ts/contracts/build";
-import { toHex } from "@phala-ts/core";
+import { fromHex, toHex } from "@phala-ts/core";
 import {
   type ChainEvent,
   type ContractHandle,
@@ -17,9 +16,9 @@ import {
   type TxStatusEvent,
 } from "@phala-ts/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devSpec, specToJson } from "../../packages/node/src/chain/chainSpec.js";
+import { devSpec } from "../../packages/node/src/chain/chainSpec.js";
 import { until } from "./chainHelpers.test-util.js";
-import { type NodeProcess, spawnNode, tempBasePath } from "./nodeProcess.test-util.js";
+import { type NodeProcess, spawnDevValidator, tempBasePath } from "./nodeProcess.test-util.js";
 import { RpcClient } from "./rpcClient.test-util.js";
 import { WorkerProcesses } from "./workerProcess.test-util.js";
 
@@ -85,28 +84,7 @@ describe("the SDK against a real network", () => {
     }
     await Promise.all(Object.values(enclaves).map((e) => e.startPRuntime()));
     for (const [name, e] of Object.entries(enclaves)) identity[name] = (await e.info()).identityPublicKey;
-    const dev = devSpec();
-    const spec = join(base.path, "spec.json");
-    const measurement = Buffer.from((await enclaves.gk.info()).measurement.slice(2), "hex");
-    writeFileSync(
-      spec,
-      JSON.stringify(
-        specToJson({
-          ...dev,
-          blockTimeMs: 100,
-          attestation: { ...dev.attestation, allowSimulated: true, pruntimeAllowList: [new Uint8Array(measurement)] },
-        }),
-      ),
-    );
-    node = await spawnNode([
-      "--chain",
-      spec,
-      "--base-path",
-      join(base.path, "node"),
-      "--validator",
-      "--key",
-      "//Alice",
-    ]);
+    node = await spawnDevValidator(base.path, fromHex((await enclaves.gk.info()).measurement));
     client = await connect(node.wsUrl);
     // The lone pRuntime gets no pherry: it is never registered.
     await Promise.all([enclaves.gk.startPherry(), enclaves.w1.startPherry()]);
