@@ -1,9 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { buildContract } from "@phala-ts/contracts/build";
-import { fromHex, toHex } from "@phala-ts/core";
+import { toHex } from "@phala-ts/core";
 import {
   type ChainEvent,
   type ContractHandle,
@@ -18,9 +16,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devSpec } from "../../packages/node/src/chain/chainSpec.js";
 import { until } from "./chainHelpers.test-util.js";
-import { type NodeProcess, spawnDevValidator, tempBasePath } from "./nodeProcess.test-util.js";
+import { createCluster, infoProxy, type LoopbackNetwork, startLoopbackNetwork } from "./loopbackNetwork.test-util.js";
+import type { NodeProcess } from "./nodeProcess.test-util.js";
 import { RpcClient } from "./rpcClient.test-util.js";
-import { WorkerProcesses } from "./workerProcess.test-util.js";
+import type { WorkerProcesses } from "./workerProcess.test-util.js";
 
 const PHA = 1_000_000_000_000n;
 const GAS = 10_000_000n;
@@ -47,55 +46,29 @@ async function sdkErrorOf(run: () => Promise<unknown>): Promise<SdkError> {
   return error;
 }
 
-/** A proxy in front of a worker's API that hands `/info` through `rewrite` (body and signature header). */
-async function infoProxy(
-  target: () => string,
-  rewrite: (body: string, signature: string | null) => { body: string; signature: string | null },
-): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (request, response) => {
-    const upstream = await fetch(`${target()}${request.url}`);
-    const { body, signature } = rewrite(await upstream.text(), upstream.headers.get("x-phala-signature"));
-    response.writeHead(upstream.status, {
-      "content-type": "application/json",
-      ...(signature === null ? {} : { "x-phala-signature": signature }),
-    });
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
 /**
  * The SDK against a real network on loopback: a node, a gatekeeper and a worker (each a real
  * pRuntime with its real pherry), and a pRuntime nobody registered.
  */
 describe("the SDK against a real network", () => {
-  const base = tempBasePath();
+  let network: LoopbackNetwork<"gk" | "w1" | "lone">;
   let node: NodeProcess;
   let client: PhalaClient;
-  const enclaves = {} as Record<"gk" | "w1" | "lone", WorkerProcesses>;
-  const identity: Record<string, string> = {};
+  let enclaves: Readonly<Record<"gk" | "w1" | "lone", WorkerProcesses>>;
+  let identity: Readonly<Record<"gk" | "w1" | "lone", string>>;
   const proxies: Server[] = [];
 
   beforeAll(async () => {
-    const operators = { gk: "//Bob", w1: "//Charlie", lone: "//Dave" } as const;
-    for (const [name, operator] of Object.entries(operators)) {
-      enclaves[name as keyof typeof enclaves] = new WorkerProcesses(join(base.path, name), () => node.wsUrl, operator);
-    }
-    await Promise.all(Object.values(enclaves).map((e) => e.startPRuntime()));
-    for (const [name, e] of Object.entries(enclaves)) identity[name] = (await e.info()).identityPublicKey;
-    node = await spawnDevValidator(base.path, fromHex((await enclaves.gk.info()).measurement));
-    client = await connect(node.wsUrl);
     // The lone pRuntime gets no pherry: it is never registered.
-    await Promise.all([enclaves.gk.startPherry(), enclaves.w1.startPherry()]);
+    network = await startLoopbackNetwork({ gk: "//Bob", w1: "//Charlie", lone: "//Dave" }, ["gk", "w1"]);
+    ({ node, enclaves, identity } = network);
+    client = await connect(node.wsUrl);
   }, 120_000);
 
   afterAll(async () => {
     for (const proxy of proxies) proxy.close();
     await client?.close();
-    await Promise.all(Object.values(enclaves).map((e) => e.stop()));
-    await node?.stop();
-    base.remove();
+    await network?.stop();
   });
 
   it("connects, reading the genesis hash, runtime version and metadata once", async () => {
@@ -218,27 +191,7 @@ describe("the SDK against a real network", () => {
     let token: ContractHandle<PrivateToken>;
 
     beforeAll(async () => {
-      await until(
-        async () => ((await client.worker(identity.gk!)) ? true : undefined),
-        60_000,
-        "the gatekeeper's worker",
-      );
-      await client.submit(alice, "Sudo", "sudo", {
-        call: { type: "PhalaRegistry", value: { type: "register_gatekeeper", value: { gatekeeper: identity.gk } } },
-      });
-      await until(async () => (await client.gatekeepers()).masterPubkey, 60_000, "the master key");
-      await client.submit(alice, "Sudo", "sudo", {
-        call: {
-          type: "PhalaPhatContracts",
-          value: { type: "add_cluster", value: { workers: [identity.w1], permission: "Public" } },
-        },
-      });
-      await until(async () => (await client.clusters())[0]?.keys, 60_000, "the cluster's keys");
-      await until(
-        async () => ((await enclaves.w1.info()).clusters.length === 1 ? true : undefined),
-        60_000,
-        "w1 to hold the cluster key",
-      );
+      await createCluster(client, network, "gk", ["w1"]);
     }, 180_000);
 
     it("deploys the private token with sealed init args and lists it", async () => {

@@ -5,7 +5,9 @@ export type CliErrorCode =
   | "CLI_UNKNOWN_CONTRACT"
   | "CLI_CONTRACT_NAME_TAKEN"
   | "CLI_UNKNOWN_ACCOUNT"
-  | "CLI_BAD_JSON";
+  | "CLI_BAD_JSON"
+  | "CLI_BAD_AMOUNT"
+  | "CLI_BAD_ARGUMENT";
 
 /** Bad input the CLI itself refuses (before anything is sent anywhere): `main` exits 2. */
 export class CliError extends PhalaError<CliErrorCode> {

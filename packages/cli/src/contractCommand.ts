@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { toHex } from "@phala-ts/core";
 import { type Command, InvalidArgumentError } from "commander";
+import { addContractClientCommands } from "./contractClientCommand.js";
 
 interface NewFlags {
   dir: string;
@@ -24,7 +25,9 @@ const contractName = (value: string): string => {
 const defaultOut = (entry: string) => join(dirname(entry), "dist", `${basename(entry, extname(entry))}.js`);
 
 export function addContractCommand(program: Command): void {
-  const contract = program.command("contract").description("write and build confidential contracts");
+  const contract = program
+    .command("contract")
+    .description("write, build, deploy, command, query and list confidential contracts");
   contract
     .command("new")
     .argument("<name>", "the project's name and directory", contractName)
@@ -81,4 +84,5 @@ Examples:
           : `code hash:  ${codeHash}\nsize:       ${built.bytes} bytes\nwritten:    ${out}\n`,
       );
     });
+  addContractClientCommands(contract);
 }

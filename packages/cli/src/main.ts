@@ -1,7 +1,10 @@
 import { PhalaError, sr25519Ready } from "@phala-ts/core";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { addAccountCommand } from "./accountCommand.js";
 import { addAttestationCommand } from "./attestationCommand.js";
+import { addBalanceCommand } from "./balanceCommand.js";
 import { addBuildSpecCommand } from "./buildSpecCommand.js";
+import { addChainCommand } from "./chainCommand.js";
 import { addClusterCommand } from "./clusterCommand.js";
 import { CommandFailure } from "./commandFailure.js";
 import { addContractCommand } from "./contractCommand.js";
@@ -9,6 +12,8 @@ import { addGatekeeperCommand } from "./gatekeeperCommand.js";
 import { addNodeCommand } from "./nodeCommand.js";
 import { addPherryCommand } from "./pherryCommand.js";
 import { addPRuntimeCommand } from "./pruntimeCommand.js";
+import { addTransferCommand } from "./transferCommand.js";
+import { addWorkerCommand } from "./workerCommand.js";
 
 /** Exit codes: 0 success, 1 runtime failure, 2 bad usage or input. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -25,6 +30,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   addGatekeeperCommand(program);
   addClusterCommand(program);
   addContractCommand(program);
+  addAccountCommand(program);
+  addBalanceCommand(program);
+  addTransferCommand(program);
+  addChainCommand(program);
+  addWorkerCommand(program);
   try {
     await sr25519Ready();
     await program.parseAsync(argv as string[]);

@@ -4,6 +4,7 @@ import {
   type BlockRef,
   bestBlock,
   blockHashAt,
+  blockNumberOf,
   type ChainContext,
   eventsAt,
   finalizedBlock,
@@ -146,6 +147,11 @@ export class PhalaClient implements ChainContext {
   /** The hash of block `number` (the best block without one). */
   blockHash(number?: number): Promise<string> {
     return blockHashAt(this, number);
+  }
+
+  /** The number of the block with this hash (`NODE_BAD_REPLY` if the node does not have it). */
+  blockNumber(hash: string): Promise<number> {
+    return blockNumberOf(this, hash);
   }
 
   /** `pallet.item` at `keys`, decoded through metadata (see `ChainMetadata` for the value conventions). */
