@@ -53,7 +53,9 @@ const call = (code: string, entry: ContractCall["entry"], input: ContractCall["i
 
 export async function contractEngineRows(quick: boolean): Promise<Row[]> {
   const runs = quick ? { minRuns: 3, minMillis: 300 } : { minRuns: 5, minMillis: 1000 };
-  const engine = await ContractEngine.create();
+  // Fresh contexts for the existing rows; `imaged` runs the same calls from code images.
+  const engine = await ContractEngine.create({ codeImages: 0 });
+  const imaged = await ContractEngine.create();
   const module = await newQuickJSWASMModuleFromVariant(variant as never);
   const bareContext = () => {
     const runtime = module.newRuntime();
@@ -65,6 +67,11 @@ export async function contractEngineRows(quick: boolean): Promise<Row[]> {
     if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
     return outcome.output;
   };
+  const expectImaged = (c: ContractCall) => {
+    const outcome = imaged.run(c);
+    if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
+    return outcome.output;
+  };
   const expectWarm = (c: ContractCall) => {
     const outcome = engine.runQuery(c);
     if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
@@ -72,8 +79,12 @@ export async function contractEngineRows(quick: boolean): Promise<Row[]> {
   };
   const handle = call(COUNTER, "handle", { add: 1 });
   const query = call(COUNTER, "query", null);
-  const token = call((await buildContract(TOKEN)).code, "query", { balance: {} });
-  expectOk(handle);
+  const tokenCode = (await buildContract(TOKEN)).code;
+  const token = call(tokenCode, "query", { balance: {} });
+  const transfer = call(tokenCode, "handle", { transfer: { to: `0x${"0b".repeat(32)}`, amount: "5" } });
+  for (const c of [handle, transfer])
+    if (JSON.stringify(engine.run(c)) !== JSON.stringify(imaged.run(c)))
+      throw new Error("a code image and a fresh context disagree");
   const calls = 200;
   const timed = (op: () => unknown) => measure(batch(op, calls), { opsPerRun: calls, ...runs });
   const bare = await timed(bareContext);
@@ -82,6 +93,9 @@ export async function contractEngineRows(quick: boolean): Promise<Row[]> {
   const warmQueried = await timed(() => expectWarm(query));
   const tokenFresh = await timed(() => expectOk(token));
   const tokenWarm = await timed(() => expectWarm(token));
+  const handledImaged = await timed(() => expectImaged(handle));
+  const transferFresh = await timed(() => expectOk(transfer));
+  const transferImaged = await timed(() => expectImaged(transfer));
   const baselineName = "bare QuickJS runtime + context, made and freed";
   const sameFresh = "the same query, fresh context";
 
@@ -108,6 +122,20 @@ export async function contractEngineRows(quick: boolean): Promise<Row[]> {
       baseline: queried.rate,
     },
     {
+      figure: "contract handle, from the code's image (read, write, event)",
+      unit: "calls/s",
+      ours: handledImaged.rate,
+      baselineName: "the same handle, fresh context",
+      baseline: handled.rate,
+    },
+    {
+      figure: "private-token transfer (handle), from the code's image",
+      unit: "calls/s",
+      ours: transferImaged.rate,
+      baselineName: "the same transfer, fresh context",
+      baseline: transferFresh.rate,
+    },
+    {
       figure: "private-token balance query, warm context",
       unit: "calls/s",
       ours: tokenWarm.rate,
@@ -121,6 +149,9 @@ export async function contractEngineRows(quick: boolean): Promise<Row[]> {
   );
   console.log(
     `contracts: private-token (${token.code.length} characters) balance query ${ms(tokenFresh)} ms fresh, ${ms(tokenWarm)} ms warm`,
+  );
+  console.log(
+    `contracts: handle ${ms(handledImaged)} ms from its code's image; private-token transfer ${ms(transferFresh)} ms fresh, ${ms(transferImaged)} ms from its image`,
   );
 
   for (const [kernel, n, label] of [

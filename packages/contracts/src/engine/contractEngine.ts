@@ -1,72 +1,39 @@
-import variant from "@jitl/quickjs-wasmfile-release-sync";
 import { toHex } from "@phala-ts/core";
-import {
-  DefaultIntrinsics,
-  newQuickJSWASMModuleFromVariant,
-  newVariant,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSWASMModule,
-} from "quickjs-emscripten-core";
-import type { ContractOutcomeCode } from "../contractError.js";
 import { ContractError } from "../contractError.js";
+import { failure, outOfGas } from "./callOutcome.js";
 import { CallState } from "./callState.js";
 import { checkCall } from "./checkCall.js";
-import type { ContractCall, ContractFailure, ContractOutcome } from "./contractCall.js";
+import { CODE_IMAGES_DEFAULT, CodeImages } from "./codeImages.js";
+import type { ContractCall, ContractOutcome } from "./contractCall.js";
 import { InterruptCounter } from "./interruptCounter.js";
 import { encodeInput } from "./jsonInput.js";
-import {
-  CODE_STACK_BYTES,
-  DEFAULT_HEAP_BYTES,
-  GAS,
-  INITIAL_HEAP_BYTES,
-  MAX_OUTPUT_CHARS,
-  MIN_HEAP_BYTES,
-} from "./limits.js";
-import { type RunResult, Sandbox } from "./sandbox.js";
-import { boundedMessage, limitCode, readThrown } from "./thrownValue.js";
+import { DEFAULT_HEAP_BYTES, GAS, MIN_HEAP_BYTES } from "./limits.js";
+import { loadModule, PAGE, type QuickJSModule } from "./quickjsModule.js";
+import { SandboxRuntime } from "./sandboxRuntime.js";
 import { WARM_CONTEXT_DEFAULTS, WarmContext, WarmContexts } from "./warmContexts.js";
 
-const INTRINSICS = { ...DefaultIntrinsics, Date: false } as const;
+export type { QuickJSModule } from "./quickjsModule.js";
 
-// The variant ships CommonJS typings beside its ES module, so TypeScript sees another copy of the
-// variant type than quickjs-emscripten-core's; the object is the one the loader expects.
-type Variant = Extract<Parameters<typeof newVariant>[0], { type: "sync" }>;
-const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (pages: object) => object } }).WebAssembly;
-const PAGE = 64 << 10;
-
-/** The module, in a WebAssembly memory that can never grow past `heapBytes`. */
-const loadModule = (heapBytes: number): Promise<QuickJSWASMModule> =>
-  newQuickJSWASMModuleFromVariant(
-    newVariant(variant as unknown as Variant, {
-      wasmMemory: new Memory({ initial: INITIAL_HEAP_BYTES / PAGE, maximum: heapBytes / PAGE }) as never,
-    }),
-  );
-
-/** What the engine uses of a module (a TestQuickJSWASMModule will do). */
-export type QuickJSModule = Pick<QuickJSWASMModule, "newRuntime" | "getWasmMemory">;
-
-/** A module and where its contexts keep their interrupt countdown. */
+/** A module, where its contexts keep their interrupt countdown, and the code images beside it. */
 interface Sandboxes {
   readonly module: QuickJSModule;
   readonly counter: InterruptCounter;
-}
-
-const sandboxes = (module: QuickJSModule): Sandboxes => ({ module, counter: InterruptCounter.locate(module) });
-
-function failure(code: ContractOutcomeCode, message: string, gasUsed: number): ContractFailure {
-  return { ok: false, error: { code, message }, gasUsed };
+  readonly images: CodeImages | undefined;
 }
 
 export interface ContractEngineOptions {
-  /** A module to use instead of loading one (tests that watch it); `heapBytes` does not apply to it. */
+  /**
+   * A module to use instead of loading one (tests that watch it); `heapBytes` does not apply to
+   * it, and `codeImages` defaults to 0 with it, so that every call runs in it.
+   */
   readonly module?: QuickJSModule;
   /**
-   * The most WebAssembly memory the engine ever takes (default 256 MiB), whatever its contracts
-   * do. QuickJS's own accounting, which `limits.memoryBytes` sets, counts 8 bytes a live
-   * allocation in this build (it cannot see allocation sizes): it bounds how many allocations a
-   * call holds and how large each is, not their total. This is the hard ceiling behind it; a
-   * call that reaches it fails with CONTRACT_OUT_OF_MEMORY.
+   * The most WebAssembly memory the engine's module, and its code images' module, each ever
+   * take (default 256 MiB), whatever the contracts do. QuickJS's own accounting, which
+   * `limits.memoryBytes` sets, counts 8 bytes a live allocation in this build (it cannot see
+   * allocation sizes): it bounds how many allocations a call holds and how large each is, not
+   * their total. This is the hard ceiling behind it; a call that reaches it fails with
+   * CONTRACT_OUT_OF_MEMORY.
    */
   readonly heapBytes?: number;
   /**
@@ -76,6 +43,14 @@ export interface ContractEngineOptions {
    * contract hold the engine for far longer than its limit suggests. None by default.
    */
   readonly timeLimitMs?: number;
+  /**
+   * How many codes `run` keeps an image of (default 32, least recently used dropped first; 0:
+   * every call builds its runtime, context and sandbox and compiles the code). An image is the
+   * memory of a runtime right after the code's top level ran, put back before each call of that
+   * code: the call gives the outcome a fresh context gives, at a fraction of the cost. Each
+   * holds the module's static data (88 KiB) and its heap after the top level (see the README).
+   */
+  readonly codeImages?: number;
   /**
    * The most warm contexts `runQuery` keeps, least recently used dropped first (default 64; 0:
    * every query runs in a fresh context). Each holds a QuickJS runtime, with what the contract's
@@ -87,7 +62,13 @@ export interface ContractEngineOptions {
   readonly warmContextCalls?: number;
 }
 
-function checkOptions(options: ContractEngineOptions): number {
+interface Settings {
+  readonly heapBytes: number;
+  readonly codeImages: number;
+  readonly timeLimitMs: number | undefined;
+}
+
+function checkOptions(options: ContractEngineOptions): Settings {
   const heapBytes = options.heapBytes ?? DEFAULT_HEAP_BYTES;
   if (!Number.isSafeInteger(heapBytes) || heapBytes % PAGE !== 0 || heapBytes < MIN_HEAP_BYTES)
     throw new ContractError(
@@ -95,11 +76,27 @@ function checkOptions(options: ContractEngineOptions): number {
       `heapBytes must be a whole number of 64 KiB pages, at least ${MIN_HEAP_BYTES}`,
     );
   const { warmContexts = 0, warmContextCalls = 1 } = options;
-  if (!Number.isSafeInteger(warmContexts) || warmContexts < 0)
-    throw new ContractError("CONTRACT_BAD_CALL", "warmContexts must be a whole number");
+  const codeImages = options.codeImages ?? (options.module === undefined ? CODE_IMAGES_DEFAULT : 0);
+  for (const [name, value] of [
+    ["warmContexts", warmContexts],
+    ["codeImages", codeImages],
+  ] as const)
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new ContractError("CONTRACT_BAD_CALL", `${name} must be a whole number`);
   if (!Number.isSafeInteger(warmContextCalls) || warmContextCalls < 1)
     throw new ContractError("CONTRACT_BAD_CALL", "warmContextCalls must be a whole number, at least 1");
-  return heapBytes;
+  return { heapBytes, codeImages, timeLimitMs: options.timeLimitMs };
+}
+
+/** Loads what the engine runs calls in: the module given or a new one, and the code images' module. */
+async function loadSandboxes(settings: Settings, given?: QuickJSModule): Promise<Sandboxes> {
+  const [module, images] = await Promise.all([
+    given ?? loadModule(settings.heapBytes),
+    settings.codeImages > 0
+      ? CodeImages.load(settings.heapBytes, settings.codeImages, settings.timeLimitMs)
+      : undefined,
+  ]);
+  return { module, counter: InterruptCounter.locate(module), images };
 }
 
 /** A call's outcome, and the context it ran in when that is to be kept warm. */
@@ -107,33 +104,32 @@ type Ran = readonly [ContractOutcome, WarmContext | undefined];
 
 /**
  * Runs contract entry points in QuickJS compiled to WebAssembly; see the package README for the
- * sandbox, gas and limits. `run` gives every call a fresh runtime and context, so nothing but
- * storage survives it: commands (`init`, `handle`) always run so. `runQuery` runs a `query` in
- * a context kept warm for its caller and contract, where the code's top level has already run.
- * One engine serves any number of contracts, one call at a time (calls are synchronous).
+ * sandbox, gas and limits. `run` gives every call what a fresh runtime and context give it, so
+ * nothing but storage survives it: commands (`init`, `handle`) always run so. It builds that
+ * context once per code and puts its memory back before each call (`codeImages`). `runQuery`
+ * runs a `query` in a context kept warm for its caller and contract, where the code's top level
+ * has already run. One engine serves any number of contracts, one call at a time (calls are
+ * synchronous).
  */
 export class ContractEngine {
   #sandboxes: Sandboxes | undefined;
   #reloading: Promise<void> | undefined;
-  readonly #timeLimitMs: number | undefined;
-  readonly #heapBytes: number;
+  readonly #settings: Settings;
   readonly #warm: WarmContexts;
 
-  private constructor(sandboxes: Sandboxes, options: ContractEngineOptions, heapBytes: number) {
+  private constructor(sandboxes: Sandboxes, options: ContractEngineOptions, settings: Settings) {
     this.#sandboxes = sandboxes;
-    this.#timeLimitMs = options.timeLimitMs;
-    this.#heapBytes = heapBytes;
+    this.#settings = settings;
     this.#warm = new WarmContexts(
       options.warmContexts ?? WARM_CONTEXT_DEFAULTS.contexts,
       options.warmContextCalls ?? WARM_CONTEXT_DEFAULTS.callsPerContext,
     );
   }
 
-  /** Loads the WebAssembly module, once for all calls. */
+  /** Loads the WebAssembly modules, once for all calls. */
   static async create(options: ContractEngineOptions = {}): Promise<ContractEngine> {
-    const heapBytes = checkOptions(options);
-    const module = options.module ?? (await loadModule(heapBytes));
-    return new ContractEngine(sandboxes(module), options, heapBytes);
+    const settings = checkOptions(options);
+    return new ContractEngine(await loadSandboxes(settings, options.module), options, settings);
   }
 
   /** Resolves once the engine can run calls (at once, unless it is reloading after a fault). */
@@ -146,14 +142,20 @@ export class ContractEngine {
     return this.#warm.size;
   }
 
+  /** How many codes `run` holds an image of now. */
+  get codeImages(): number {
+    return this.#sandboxes?.images?.size ?? 0;
+  }
+
   /** Disposes every warm context (the next query of each caller builds a fresh one). */
   dropWarmContexts(): void {
     this.#warm.clear();
   }
 
   /**
-   * Runs one entry point in a fresh context. A contract's failure is an outcome (`ok: false`, no
-   * writes, no events); a malformed call, a failing host storage or a broken sandbox is thrown.
+   * Runs one entry point as in a fresh context: from its code's image, or in a context built
+   * for it. A contract's failure is an outcome (`ok: false`, no writes, no events); a malformed
+   * call, a failing host storage or a broken sandbox is thrown.
    */
   run(call: ContractCall): ContractOutcome {
     checkCall(call);
@@ -187,31 +189,37 @@ export class ContractEngine {
     return this.#run(call, WarmContexts.key(toHex(contractId), toHex(caller)));
   }
 
-  /** One call: in a fresh context, or, with a key, in the warm context for it (built if there is none). */
+  /**
+   * One call: from its code's image or in a fresh context, or, with a key, in the warm context
+   * for it (built if there is none).
+   */
   #run(call: ContractCall, key: string | undefined): ContractOutcome {
     const current = this.#sandboxes;
     if (current === undefined)
       throw new ContractError("CONTRACT_ENGINE_UNAVAILABLE", "the contract engine is reloading after a fault");
-    const state = new CallState(call, this.#timeLimitMs);
+    const state = new CallState(call, this.#settings.timeLimitMs);
     const input = encodeInput(call.input);
     if ("error" in input) return failure("CONTRACT_BAD_INPUT", input.error, GAS.callBase);
     if (!state.charge(GAS.callBase + GAS.perCodeChar * call.code.length + GAS.perIoChar * input.json.length))
-      return this.#outOfGas(call);
-    let outcome: ContractOutcome;
+      return outOfGas(call);
+    let outcome: ContractOutcome | undefined;
     try {
-      const warm = key === undefined ? undefined : this.#warm.take(key, call.code);
-      let keep: WarmContext | undefined;
-      [outcome, keep] =
-        warm === undefined
-          ? this.#fresh(call, input.json, state, current, key)
-          : [this.#again(call, input.json, state, current.counter, warm), warm];
-      if (keep !== undefined) {
-        if (keep === warm) keep.calls++;
-        if (outcome.ok && state.hostError === undefined && !state.timedOut) this.#warm.put(keep);
-        else keep.dispose();
+      if (key === undefined) outcome = current.images?.run(call, input.json, state);
+      if (outcome === undefined) {
+        const warm = key === undefined ? undefined : this.#warm.take(key, call.code);
+        let keep: WarmContext | undefined;
+        [outcome, keep] =
+          warm === undefined
+            ? this.#fresh(call, input.json, state, current, key)
+            : [this.#again(call, input.json, state, warm), warm];
+        if (keep !== undefined) {
+          if (keep === warm) keep.calls++;
+          if (outcome.ok && state.hostError === undefined && !state.timedOut) this.#warm.put(keep);
+          else keep.dispose();
+        }
+        // The heap's cap is shared: warm contexts may be what left this call too little.
+        if (!outcome.ok && outcome.error.code === "CONTRACT_OUT_OF_MEMORY") this.#warm.clear();
       }
-      // The heap's cap is shared: warm contexts may be what left this call too little.
-      if (!outcome.ok && outcome.error.code === "CONTRACT_OUT_OF_MEMORY") this.#warm.clear();
     } catch (error) {
       this.#reload();
       throw new ContractError(
@@ -223,7 +231,7 @@ export class ContractEngine {
     }
     if (state.hostError !== undefined) throw state.hostError;
     if (state.timedOut)
-      throw new ContractError("CONTRACT_TIMEOUT", `the call ran longer than ${this.#timeLimitMs} ms`, {
+      throw new ContractError("CONTRACT_TIMEOUT", `the call ran longer than ${this.#settings.timeLimitMs} ms`, {
         entry: call.entry,
         gasUsed: state.gasUsed,
       });
@@ -235,142 +243,35 @@ export class ContractEngine {
    * a call that succeeds leaves its context to be kept warm.
    */
   #fresh(call: ContractCall, input: string, state: CallState, current: Sandboxes, key: string | undefined): Ran {
-    const { module, counter } = current;
-    const rt = module.newRuntime();
-    const vm = rt.newContext({ intrinsics: INTRINSICS });
-    rt.setMaxStackSize(CODE_STACK_BYTES);
-    const sandbox = new Sandbox(vm);
+    const box = SandboxRuntime.create(current.module, current.counter);
     let kept: WarmContext | undefined;
-    let ran: Ran;
     try {
-      sandbox.enter(state, call);
-      // Building the sandbox is the host's work, paid by GAS.callBase; the contract's starts here,
-      // and from now on every GAS.perInterrupt ticks call the handler.
-      rt.setInterruptHandler(() => {
-        counter.rearm(vm, GAS.perInterrupt);
-        return sandbox.state?.onInterrupt() ?? false;
-      });
-      counter.rearm(vm, GAS.perInterrupt);
-      rt.setMemoryLimit(call.limits.memoryBytes);
-      const before = state.gasUsed;
-      const evaluated = vm.evalCode(call.code, "contract.js", { type: "global" });
-      if (evaluated.error) {
-        ran = [this.#thrown(call, state, vm, evaluated.error, "CONTRACT_BAD_CODE"), undefined];
-      } else {
-        evaluated.value.dispose();
-        const topLevelGas = state.gasUsed - before;
-        const countdown = counter.remaining(vm);
-        rt.setMaxStackSize(call.limits.stackBytes);
-        const outcome = this.#outcome(call, state, vm, sandbox.run(call.entry, input));
-        if (key !== undefined && outcome.ok)
-          kept = new WarmContext(key, call.code, rt, vm, sandbox, topLevelGas, countdown);
-        ran = [outcome, kept];
-      }
+      const topLevel = box.evaluate(call, state, call.limits.memoryBytes);
+      if ("outcome" in topLevel) return [topLevel.outcome, undefined];
+      const outcome = box.call(call, input, state, topLevel.countdown);
+      if (key !== undefined && outcome.ok) kept = new WarmContext(key, call.code, box, topLevel);
+      return [outcome, kept];
     } finally {
-      sandbox.leave();
-      if (kept === undefined) sandbox.dispose();
+      if (kept === undefined) box.dispose();
     }
-    if (kept === undefined) {
-      vm.dispose();
-      rt.dispose();
-    }
-    return ran;
   }
 
   /**
    * A call in a warm context, set as a fresh call's context is after the code's top level: the
    * same gas spent and the same interrupt countdown, so that the same ticks are counted.
    */
-  #again(call: ContractCall, input: string, state: CallState, counter: InterruptCounter, warm: WarmContext) {
-    const { runtime: rt, vm, sandbox } = warm;
-    if (!state.charge(warm.topLevelGas)) return this.#outOfGas(call);
-    // No limit while the host builds ctx: what the last call left may be near it.
-    rt.setMemoryLimit(-1);
-    sandbox.enter(state, call);
-    try {
-      counter.rearm(vm, warm.countdown);
-      rt.setMemoryLimit(call.limits.memoryBytes);
-      rt.setMaxStackSize(call.limits.stackBytes);
-      return this.#outcome(call, state, vm, sandbox.run(call.entry, input));
-    } finally {
-      sandbox.leave();
-    }
+  #again(call: ContractCall, input: string, state: CallState, warm: WarmContext): ContractOutcome {
+    if (!state.charge(warm.topLevel.topLevelGas)) return outOfGas(call);
+    return warm.box.call(call, input, state, warm.topLevel.countdown);
   }
 
-  #outcome(call: ContractCall, state: CallState, vm: QuickJSContext, ran: RunResult): ContractOutcome {
-    if (ran.kind === "threw") return this.#thrown(call, state, vm, ran.error, ran.as);
-    if (state.outOfGas) return this.#outOfGas(call);
-    if (ran.kind === "verdict") return failure(ran.code, ran.message, state.gasUsed);
-    return this.#result(call, state, ran.json);
-  }
-
-  #result(call: ContractCall, state: CallState, json: string | undefined): ContractOutcome {
-    if (state.outOfGas) return this.#outOfGas(call);
-    const gasUsed = state.gasUsed;
-    if (json === undefined) return failure("CONTRACT_BAD_RESULT", "the result is not JSON", gasUsed);
-    if (json.length > MAX_OUTPUT_CHARS)
-      return failure(
-        "CONTRACT_BAD_RESULT",
-        `the result is ${json.length} characters, over ${MAX_OUTPUT_CHARS}`,
-        gasUsed,
-      );
-    if (!state.charge(GAS.perIoChar * json.length)) return this.#outOfGas(call);
-    return {
-      ok: true,
-      output: JSON.parse(json),
-      writes: state.sortedWrites(),
-      events: state.events,
-      gasUsed: state.gasUsed,
-    };
-  }
-
-  /** The outcome of an exception out of the code's top level or the entry point. */
-  #thrown(
-    call: ContractCall,
-    state: CallState,
-    vm: QuickJSContext,
-    error: QuickJSHandle,
-    otherwise: "CONTRACT_BAD_CODE" | "CONTRACT_THREW" | "CONTRACT_BAD_RESULT",
-  ): ContractOutcome {
-    try {
-      if (state.outOfGas) return this.#outOfGas(call);
-      const thrown = readThrown(vm, error);
-      if (state.outOfGas) return this.#outOfGas(call);
-      const code = limitCode(thrown);
-      const gasUsed = state.gasUsed;
-      if (code === "CONTRACT_OUT_OF_GAS") return this.#outOfGas(call);
-      if (code === "CONTRACT_OUT_OF_MEMORY")
-        return failure(code, `the call ran out of memory (limit ${call.limits.memoryBytes} bytes)`, gasUsed);
-      if (code === "CONTRACT_STACK_OVERFLOW" && otherwise === "CONTRACT_BAD_CODE")
-        return failure(
-          otherwise,
-          `the code's top level overflowed the stack (${CODE_STACK_BYTES} bytes): nested too deeply`,
-          gasUsed,
-        );
-      if (code === "CONTRACT_STACK_OVERFLOW")
-        return failure(code, `the call overflowed the stack (limit ${call.limits.stackBytes} bytes)`, gasUsed);
-      const message = boundedMessage(thrown);
-      return failure(
-        code ?? otherwise,
-        otherwise === "CONTRACT_BAD_RESULT" ? `the result is not JSON: ${message}` : message,
-        gasUsed,
-      );
-    } finally {
-      error.dispose();
-    }
-  }
-
-  #outOfGas(call: ContractCall): ContractFailure {
-    return failure("CONTRACT_OUT_OF_GAS", `the call ran out of gas (limit ${call.limits.gas})`, call.limits.gas);
-  }
-
-  /** After a fault the module's state is unknown: drop it, and the warm contexts in it, and load a fresh one. */
+  /** After a fault the modules' state is unknown: drop them, and the warm contexts and images in them, and load new ones. */
   #reload(): void {
     this.#sandboxes = undefined;
     this.#warm.abandon();
-    this.#reloading ??= loadModule(this.#heapBytes).then(
-      (module) => {
-        this.#sandboxes = sandboxes(module);
+    this.#reloading ??= loadSandboxes(this.#settings).then(
+      (sandboxes) => {
+        this.#sandboxes = sandboxes;
         this.#reloading = undefined;
       },
       (error: unknown) => {

@@ -63,12 +63,22 @@ interface Operations {
  * the `Function` constructors), whose parser spends far more of V8's native stack than QuickJS
  * counts (see `LIMIT_BOUNDS.stackBytes`). `WeakRef` and `FinalizationRegistry` are never
  * installed; `console` exists and does nothing. Dispose before the context.
+ *
+ * Of the handles QuickJSContext creates on first use and caches, it takes `global` while it is
+ * built and never the others (`getWellKnownSymbol`, `newBigInt`, `getIterator`): a code image
+ * puts back the heap such a handle points into, as it was before the handle existed.
  */
 export class Sandbox {
   readonly #vm: QuickJSContext;
   readonly #builtins: Builtins;
   /** `ctx.storage`, `ctx.emit` and `ctx.randomBytes`: the same in every call in this context. */
   readonly #ops: Operations;
+  /**
+   * The `Function` stub, held so that a contract deleting every reference to it (globals and
+   * prototypes' constructors) cannot free it: freeing a host function drops its entry in the
+   * runtime's JavaScript-side map, which a code image (`CodeImages`) restores nothing of.
+   */
+  readonly #functionStub: QuickJSHandle;
   #state: CallState | undefined;
   #ctx: QuickJSHandle | undefined;
 
@@ -79,7 +89,7 @@ export class Sandbox {
     ) as Builtins;
     const host = vm.newFunctionWithOptions({ name: "host", length: 0, isConstructor: true, fn: this.#host });
     try {
-      this.#harden(host);
+      this.#functionStub = this.#harden(host);
       this.#ops = this.#operations(host);
     } finally {
       host.dispose();
@@ -89,6 +99,12 @@ export class Sandbox {
   /** The call in progress, if any. */
   get state(): CallState | undefined {
     return this.#state;
+  }
+
+  /** Makes `state` the call in progress without a `ctx`: the code's top level runs so. */
+  begin(state: CallState): void {
+    if (this.#state !== undefined) throw new Error("a call is already in progress in this sandbox");
+    this.#state = state;
   }
 
   /**
@@ -112,6 +128,7 @@ export class Sandbox {
     this.leave();
     for (const handle of Object.values(this.#ops)) handle.dispose();
     for (const handle of Object.values(this.#builtins)) handle.dispose();
+    this.#functionStub.dispose();
   }
 
   /** Finds the entry point, calls it with the input and `ctx`, and encodes its result. */
@@ -321,7 +338,8 @@ export class Sandbox {
     return object;
   }
 
-  #harden(host: QuickJSHandle): void {
+  /** Closes the globals; returns the `Function` stub, for the sandbox to hold. */
+  #harden(host: QuickJSHandle): QuickJSHandle {
     const vm = this.#vm;
     const { functionPrototype, math, protoOf } = this.#builtins;
     this.#set(host, { prototype: vm.newObject() });
@@ -359,7 +377,7 @@ export class Sandbox {
       fn.dispose();
     }
     kinds.dispose();
-    functionStub.dispose();
+    return functionStub;
   }
 
   #operations(host: QuickJSHandle): Operations {

@@ -1,5 +1,4 @@
-import type { QuickJSContext, QuickJSRuntime } from "quickjs-emscripten-core";
-import type { Sandbox } from "./sandbox.js";
+import type { SandboxRuntime, TopLevel } from "./sandboxRuntime.js";
 
 /** How many warm contexts an engine keeps, and for how many calls each, unless told otherwise. */
 export const WARM_CONTEXT_DEFAULTS = { contexts: 64, callsPerContext: 1000 } as const;
@@ -17,19 +16,16 @@ export class WarmContext {
     /** The contract and the caller, as `WarmContexts.key` makes them. */
     readonly key: string,
     readonly code: string,
-    readonly runtime: QuickJSRuntime,
-    readonly vm: QuickJSContext,
-    readonly sandbox: Sandbox,
-    /** The gas the code's top level took when it ran: every later call is charged it again. */
-    readonly topLevelGas: number,
-    /** The interrupt countdown where the top level left it: every later call starts from it. */
-    readonly countdown: number,
+    readonly box: SandboxRuntime,
+    /**
+     * The gas the code's top level took when it ran (every later call is charged it again) and
+     * the interrupt countdown where it left it (every later call starts from it).
+     */
+    readonly topLevel: TopLevel,
   ) {}
 
   dispose(): void {
-    this.sandbox.dispose();
-    this.vm.dispose();
-    this.runtime.dispose();
+    this.box.dispose();
   }
 }
 
