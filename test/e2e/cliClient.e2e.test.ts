@@ -278,4 +278,89 @@ describe("the phala CLI against a real network", () => {
       );
     }, 60_000);
   });
+
+  describe("any call with phala tx", () => {
+    // createCluster's sudo calls are signed by Alice too: wait for them, so that nonces never race.
+    beforeAll(() => clusterReady, 120_000);
+
+    const measurement = toHex(new Uint8Array(32).fill(0x5a));
+    const addPRuntime = ["tx", "PhalaRegistry", "add_pruntime", JSON.stringify({ measurement }), "--sudo"];
+
+    it("allows a new pRuntime build with --sudo: status lines, the events, and the chain's allow list", async () => {
+      const allowed = await runPhala(addPRuntime);
+      expect(allowed.stderr).toBe("");
+      expect(allowed.status).toBe(0);
+      const lines = allowed.stdout.trimEnd().split("\n");
+      expect(lines.slice(0, 2)).toEqual([
+        "call:                   PhalaRegistry.add_pruntime, wrapped in Sudo.sudo",
+        `from:                   ${alice.address}`,
+      ]);
+      expect(lines[2]).toMatch(/^submitted: +0x[0-9a-f]{64}$/);
+      expect(lines[3]).toMatch(/^in block: +#\d+ 0x[0-9a-f]{64}$/);
+      expect(lines[4]).toMatch(/^finalized: +#\d+ 0x[0-9a-f]{64}$/);
+      expect(lines[5]).toMatch(/^events: +\d+$/);
+      expect(lines).toContain(`  PhalaRegistry.PRuntimeAdded {"measurement":"${measurement}"}`);
+      expect(lines).toContain('  Sudo.Sudid {"sudo_result":{"success":true}}');
+      expect(lines.at(-1)).toMatch(/^fee: +0\.\d+ PHA$/);
+      expect(await client.storage("PhalaRegistry", "PRuntimeAllowList")).toContain(measurement);
+    }, 60_000);
+
+    it("exits 3 naming the wrapped call's error when it fails under sudo, and Sudo.RequireSudo for another signer", async () => {
+      const again = await runPhala(addPRuntime);
+      expect(again.status).toBe(3);
+      expect(again.stdout).toMatch(/\nfinalized: +#\d+ /);
+      expect(again.stderr).toMatch(
+        /^error: PhalaRegistry\.add_pruntime failed under sudo: PhalaRegistry\.MeasurementAlreadyAllowed.* \(TX_FAILED\)\n$/,
+      );
+      const json = await phalaJson(...addPRuntime, "--wait", "inBlock");
+      expect(json.status).toBe(3);
+      expect(json.json.error).toMatchObject({
+        code: "TX_FAILED",
+        details: { error: "PhalaRegistry.MeasurementAlreadyAllowed", call: "PhalaRegistry.add_pruntime", sudo: true },
+      });
+      const notSudo = await phalaJson(...addPRuntime, "--from", "//Ferdie", "--wait", "inBlock");
+      expect(notSudo.status).toBe(3);
+      expect(notSudo.json.error).toMatchObject({ code: "TX_FAILED", details: { error: "Sudo.RequireSudo" } });
+    }, 60_000);
+
+    it("submits a plain call without --sudo and prints its events as JSON", async () => {
+      const sent = await phalaJson(
+        "tx",
+        "Balances",
+        "transfer_keep_alive",
+        JSON.stringify({ dest: { type: "Id", value: ferdie.address }, value: "1000000000000" }),
+        "--from",
+        "//Eve",
+        "--wait",
+        "inBlock",
+      );
+      expect(sent.stderr).toBe("");
+      expect(sent.status).toBe(0);
+      expect(sent.json).toMatchObject({ call: "Balances.transfer_keep_alive", sudo: false, status: "inBlock" });
+      expect(sent.json.events).toContainEqual({
+        pallet: "Balances",
+        name: "Transfer",
+        data: { from: devAccount("Eve").address, to: ferdie.address, amount: "1000000000000" },
+      });
+    }, 60_000);
+
+    it("exits 2 for an unknown call or arguments that do not fit, before anything is signed", async () => {
+      const nonce = await client.nextNonce(alice);
+      const unknown = await runPhala(["tx", "PhalaRegistry", "add_prutime", JSON.stringify({ measurement }), "--sudo"]);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stdout).toBe("");
+      expect(unknown.stderr).toMatch(
+        /^error: the chain has no call PhalaRegistry\.add_prutime; PhalaRegistry's calls: .*add_pruntime.* \(CLI_BAD_ARGUMENT\)\n$/,
+      );
+      const pallet = await phalaJson("tx", "Phalaregistry", "add_pruntime", "{}", "--sudo");
+      expect(pallet.status).toBe(2);
+      expect(pallet.json.error.message).toBe("the chain has no pallet Phalaregistry; did you mean PhalaRegistry?");
+      const short = await runPhala(["tx", "PhalaRegistry", "add_pruntime", '{"measurement":"0x5a"}', "--sudo"]);
+      expect(short.status).toBe(2);
+      expect(short.stderr).toBe(
+        "error: PhalaRegistry.add_pruntime: measurement must be 32 bytes (a Uint8Array or 0x-hex) (ARGS_INVALID)\n",
+      );
+      expect(await client.nextNonce(alice)).toBe(nonce);
+    }, 60_000);
+  });
 });

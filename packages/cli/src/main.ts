@@ -13,6 +13,7 @@ import { addNodeCommand } from "./nodeCommand.js";
 import { addPherryCommand } from "./pherryCommand.js";
 import { addPRuntimeCommand } from "./pruntimeCommand.js";
 import { addTransferCommand } from "./transferCommand.js";
+import { addTxCommand } from "./txCommand.js";
 import { addWorkerCommand } from "./workerCommand.js";
 
 /** Exit codes: 0 success, 1 runtime failure, 2 bad usage or input. */
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addAccountCommand(program);
   addBalanceCommand(program);
   addTransferCommand(program);
+  addTxCommand(program);
   addChainCommand(program);
   addWorkerCommand(program);
   try {

@@ -46,6 +46,7 @@ import { RpcSocket, type RpcSocketOptions } from "./rpc/rpcSocket.js";
 import { SdkError } from "./sdkError.js";
 import { KeyedLock } from "./tx/accountLock.js";
 import { type SubmitOptions, submitExtrinsic, type TxResult } from "./tx/submitExtrinsic.js";
+import { checkSudid, encodeSudoCall } from "./tx/sudo.js";
 import { type VerifiedWorker, verifyWorker } from "./worker/verifyWorker.js";
 
 export interface ConnectOptions extends RpcSocketOptions, QueryClientOptions {}
@@ -232,6 +233,25 @@ export class PhalaClient implements ChainContext {
   /** As `submit`, for a call already encoded. */
   submitCall(signer: Keypair, call: Uint8Array, options: SubmitOptions = {}): Promise<TxResult> {
     return submitExtrinsic(this, this.#locks, signer, call, options);
+  }
+
+  /**
+   * `Sudo.sudo(pallet.call(args))`, signed by the sudo key `signer` and followed as `submit`. The
+   * call is named and encoded as `submit` does. Sudo.sudo itself succeeds when the call it wraps
+   * fails, so its `Sudo.Sudid` event is read: the call's failure rejects with `TX_FAILED` too,
+   * `details.error` the call's `Pallet.Error` (and `details.sudo` true); a signer that is not the
+   * sudo key is `TX_FAILED` with `Sudo.RequireSudo`.
+   */
+  async sudo(
+    signer: Keypair,
+    pallet: string,
+    call: string,
+    args: Readonly<Record<string, unknown>> = {},
+    options: SubmitOptions = {},
+  ): Promise<TxResult> {
+    const inner = this.metadata.call(pallet, call);
+    const encoded = encodeSudoCall(this.metadata, this.encodeCall(pallet, call, args));
+    return checkSudid(this.metadata, await this.submitCall(signer, encoded, options), `${pallet}.${inner.name}`);
   }
 
   /** `Balances.transfer_keep_alive(to, amount)`: the sender keeps at least the existential deposit. */
