@@ -350,7 +350,7 @@ describe("the phala CLI against a real network", () => {
       expect(unknown.status).toBe(2);
       expect(unknown.stdout).toBe("");
       expect(unknown.stderr).toMatch(
-        /^error: the chain has no call PhalaRegistry\.add_prutime; PhalaRegistry's calls: .*add_pruntime.* \(CLI_BAD_ARGUMENT\)\n$/,
+        /^error: the chain has no call PhalaRegistry\.add_prutime; PhalaRegistry's calls: .*add_pruntime.* \(CLI_UNKNOWN_CALL\)\n$/,
       );
       const pallet = await phalaJson("tx", "Phalaregistry", "add_pruntime", "{}", "--sudo");
       expect(pallet.status).toBe(2);

@@ -7,7 +7,8 @@ export type CliErrorCode =
   | "CLI_UNKNOWN_ACCOUNT"
   | "CLI_BAD_JSON"
   | "CLI_BAD_AMOUNT"
-  | "CLI_BAD_ARGUMENT";
+  | "CLI_BAD_ARGUMENT"
+  | "CLI_UNKNOWN_CALL";
 
 /** Bad input the CLI itself refuses (before anything is sent anywhere): `main` exits 2. */
 export class CliError extends PhalaError<CliErrorCode> {

@@ -1,5 +1,4 @@
-import type { ChainEvent, PhalaClient, TxResult, TxStatusEvent } from "@phala-ts/sdk";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { parsePha, parsePlanck, phaText } from "./amount.js";
 import { field } from "./chainQuery.js";
 import {
@@ -12,8 +11,7 @@ import {
   printResult,
   withClient,
 } from "./clientCommand.js";
-
-type WaitFor = "inBlock" | "finalized";
+import { type FollowedTx, feeLine, followedJson, followTx, type WaitFor, waitOption } from "./txFollow.js";
 
 interface TransferFlags {
   node: string;
@@ -22,99 +20,14 @@ interface TransferFlags {
   wait: WaitFor;
 }
 
-/** A status as printed: with the block's number once it is in one. */
-export interface StatusView {
-  readonly type: TxStatusEvent["type"];
-  readonly txHash: string;
-  readonly blockHash?: string;
-  readonly blockNumber?: number;
-}
-
-/** The line a status prints, or none for the statuses that end in an error (the error says it). */
-export function statusLine(status: StatusView): string | undefined {
-  const block = `#${status.blockNumber ?? "?"} ${status.blockHash ?? ""}`;
-  switch (status.type) {
-    case "ready":
-      return field(0, "submitted", status.txHash);
-    case "future":
-      return field(0, "waiting", "the nonce is ahead of the account's (an earlier transaction is missing)");
-    case "inBlock":
-      return field(0, "in block", block);
-    case "retracted":
-      return field(0, "retracted", `${block} (no longer on the best chain: waiting for another block)`);
-    case "finalized":
-      return field(0, "finalized", block);
-    default:
-      return undefined;
-  }
-}
-
-/**
- * Follows a transaction's statuses: each with its block's number (read from the node), printed as it
- * comes in order unless `quiet`, and kept for the JSON result.
- */
-export class StatusFeed {
-  readonly statuses: StatusView[] = [];
-  #printed: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly client: Pick<PhalaClient, "blockNumber">,
-    readonly quiet: boolean,
-  ) {}
-
-  readonly onStatus = (status: TxStatusEvent): void => {
-    const blockHash = "blockHash" in status ? status.blockHash : undefined;
-    const numbered: Promise<StatusView> =
-      blockHash === undefined
-        ? Promise.resolve({ type: status.type, txHash: status.txHash })
-        : this.client.blockNumber(blockHash).then(
-            (blockNumber) => ({ type: status.type, txHash: status.txHash, blockHash, blockNumber }),
-            () => ({ type: status.type, txHash: status.txHash, blockHash }),
-          );
-    this.#printed = this.#printed.then(async () => {
-      const view = await numbered;
-      this.statuses.push(view);
-      const line = statusLine(view);
-      if (!this.quiet && line !== undefined) process.stdout.write(`${line}\n`);
-    });
-  };
-
-  /** Resolves once every status so far is printed. */
-  settled(): Promise<void> {
-    return this.#printed;
-  }
-}
-
-/** The fee the transaction paid, from its `TransactionPayment.TransactionFeePaid` event (fields as metadata names them). */
-export function feeOf(events: readonly ChainEvent[]): bigint | undefined {
-  const paid = events.find((event) => event.pallet === "TransactionPayment" && event.name === "TransactionFeePaid");
-  const fee = (paid?.data as { actual_fee?: unknown } | undefined)?.actual_fee;
-  return typeof fee === "bigint" ? fee : undefined;
-}
-
-export interface TransferView {
+export interface TransferView extends FollowedTx {
   readonly from: string;
   readonly to: string;
   readonly amount: bigint;
-  readonly waitedFor: WaitFor;
-  readonly result: TxResult;
-  readonly statuses: readonly StatusView[];
 }
 
-export function transferJson({ from, to, amount, waitedFor, result, statuses }: TransferView): Record<string, unknown> {
-  return {
-    from,
-    to,
-    amount,
-    status: waitedFor,
-    txHash: result.txHash,
-    blockHash: result.blockHash,
-    blockNumber: result.blockNumber,
-    index: result.index,
-    fee: feeOf(result.events) ?? null,
-    statuses,
-    events: result.events.map(({ pallet, name, data }) => ({ pallet, name, data })),
-  };
+export function transferJson({ from, to, amount, ...followed }: TransferView): Record<string, unknown> {
+  return { from, to, amount, ...followedJson(followed) };
 }
 
 export function addTransferCommand(program: Command): void {
@@ -125,11 +38,7 @@ export function addTransferCommand(program: Command): void {
     .argument("<amount>", "in PHA (decimals allowed: 2.5), or in planck with --planck")
     .description("transfer PHA (Balances.transfer_keep_alive) and follow it: submitted, in block, finalized")
     .option("--planck", "the amount is in planck (10^-12 PHA), a whole number")
-    .addOption(
-      new Option("--wait <status>", "return once the transfer is in a block or once that block is final")
-        .choices(["inBlock", "finalized"])
-        .default("finalized"),
-    )
+    .addOption(waitOption("the transfer"))
     .addOption(nodeOption())
     .addOption(jsonOption())
     .addHelpText(
@@ -154,36 +63,20 @@ ${ACCOUNT_FORMS}`,
         const amount = flags.planck ? parsePlanck(amountArg) : parsePha(amountArg);
         const from = await resolveSigner(fromArg);
         const to = await resolveAccount(toArg);
-        const view = await withClient(flags.node, async (client) => {
+        const view = await withClient(flags.node, async (client): Promise<TransferView> => {
           if (!flags.json)
             process.stdout.write(
               `${[field(0, "from", from.address), field(0, "to", to.address), field(0, "amount", phaText(amount))].join("\n")}\n`,
             );
-          const feed = new StatusFeed(client, flags.json === true);
-          try {
-            const result = await client.transfer(from.signer, to.address, amount, {
-              waitFor: flags.wait,
-              onStatus: feed.onStatus,
-            });
-            await feed.settled();
-            return {
-              from: from.address,
-              to: to.address,
-              amount,
-              waitedFor: flags.wait,
-              result,
-              statuses: feed.statuses,
-            };
-          } catch (error) {
-            await feed.settled();
-            throw error;
-          }
+          const followed = await followTx(client, flags.wait, flags.json === true, (options) =>
+            client.transfer(from.signer, to.address, amount, options),
+          );
+          return { from: from.address, to: to.address, amount, ...followed };
         });
-        const fee = feeOf(view.result.events);
         printResult(
           flags.json,
           () => transferJson(view),
-          () => [field(0, "fee", fee === undefined ? "not reported" : phaText(fee))],
+          () => [feeLine(view.result.events)],
         );
       }),
     );

@@ -58,7 +58,7 @@ describe("tx arguments and names", () => {
       "add_prutime",
     );
     expect(unknownCall).toBeInstanceOf(CliError);
-    expect(unknownCall?.code).toBe("CLI_BAD_ARGUMENT");
+    expect(unknownCall?.code).toBe("CLI_UNKNOWN_CALL");
     expect(unknownCall?.message).toBe(
       "the chain has no call PhalaRegistry.add_prutime; PhalaRegistry's calls: register_worker, add_pruntime, remove_pruntime, register_gatekeeper, unregister_gatekeeper, rotate_master_key, cancel_master_key_rotation",
     );
@@ -269,11 +269,11 @@ describe("phala tx against a node", () => {
     const { node } = await txNode({ type: "Ok" });
     expect(await phala("tx", "PhalaRegistry", "add_prutime", "{}", "--sudo", "--node", node.url)).toBe(2);
     expect(cli.output.err).toBe(
-      "error: the chain has no call PhalaRegistry.add_prutime; PhalaRegistry's calls: register_worker, add_pruntime, remove_pruntime, register_gatekeeper, unregister_gatekeeper, rotate_master_key, cancel_master_key_rotation (CLI_BAD_ARGUMENT)\n",
+      "error: the chain has no call PhalaRegistry.add_prutime; PhalaRegistry's calls: register_worker, add_pruntime, remove_pruntime, register_gatekeeper, unregister_gatekeeper, rotate_master_key, cancel_master_key_rotation (CLI_UNKNOWN_CALL)\n",
     );
     expect(await phala("tx", "Phalaregistry", "add_pruntime", "{}", "--node", node.url, "--json")).toBe(2);
     expect(JSON.parse(cli.output.out).error).toMatchObject({
-      code: "CLI_BAD_ARGUMENT",
+      code: "CLI_UNKNOWN_CALL",
       message: "the chain has no pallet Phalaregistry; did you mean PhalaRegistry?",
       details: { close: ["PhalaRegistry"] },
     });

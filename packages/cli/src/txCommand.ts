@@ -1,7 +1,6 @@
 import { PhalaError } from "@phala-ts/core";
-import type { ChainEvent, PhalaClient, TxResult } from "@phala-ts/sdk";
-import { type Command, Option } from "commander";
-import { phaText } from "./amount.js";
+import type { ChainEvent, PhalaClient } from "@phala-ts/sdk";
+import type { Command } from "commander";
 import { field, item, listLines } from "./chainQuery.js";
 import { CliError } from "./cliError.js";
 import {
@@ -16,9 +15,7 @@ import {
   withClient,
 } from "./clientCommand.js";
 import { jsonText, parseJsonArg } from "./jsonOutput.js";
-import { feeOf, StatusFeed, type StatusView } from "./transferCommand.js";
-
-type WaitFor = "inBlock" | "finalized";
+import { type FollowedTx, feeLine, followedJson, followTx, type WaitFor, waitOption } from "./txFollow.js";
 
 interface TxFlags {
   node: string;
@@ -71,7 +68,7 @@ export function unknownCallError(error: unknown, pallet: string, call: string): 
   if (given === undefined || known === undefined) return undefined;
   const close = closeNames(given, known);
   const hint = close.length > 0 ? `did you mean ${close.join(" or ")}?` : `${whose}: ${known.join(", ") || "none"}`;
-  return new CliError("CLI_BAD_ARGUMENT", `${error.message}; ${hint}`, { ...details, close }, { cause: error });
+  return new CliError("CLI_UNKNOWN_CALL", `${error.message}; ${hint}`, { ...details, close }, { cause: error });
 }
 
 /** An event as one line: `Pallet.Name {data}` (bigints as decimal strings, bytes as 0x hex). */
@@ -79,15 +76,12 @@ export function eventLine({ pallet, name, data }: Pick<ChainEvent, "pallet" | "n
   return data === undefined ? `${pallet}.${name}` : `${pallet}.${name} ${jsonText(data)}`;
 }
 
-export interface TxView {
+export interface TxView extends FollowedTx {
   /** `Pallet.call` as the chain's metadata names it. */
   readonly call: string;
   readonly sudo: boolean;
   /** The signer, SS58. */
   readonly from: string;
-  readonly waitedFor: WaitFor;
-  readonly result: TxResult;
-  readonly statuses: readonly StatusView[];
 }
 
 /** What is printed before the transaction is submitted. */
@@ -95,32 +89,19 @@ export function txHeadLines(call: string, sudo: boolean, from: string): string[]
   return [field(0, "call", sudo ? `${call}, wrapped in Sudo.sudo` : call), field(0, "from", from)];
 }
 
-export function txJson({ call, sudo, from, waitedFor, result, statuses }: TxView): Record<string, unknown> {
-  return {
-    call,
-    sudo,
-    from,
-    status: waitedFor,
-    txHash: result.txHash,
-    blockHash: result.blockHash,
-    blockNumber: result.blockNumber,
-    index: result.index,
-    fee: feeOf(result.events) ?? null,
-    statuses,
-    events: result.events.map(({ pallet, name, data }) => ({ pallet, name, data })),
-  };
+export function txJson({ call, sudo, from, ...followed }: TxView): Record<string, unknown> {
+  return { call, sudo, from, ...followedJson(followed) };
 }
 
 /** What is printed once the transaction is in: its events and its fee (the statuses came before). */
 export function txLines({ result }: Pick<TxView, "result">): string[] {
-  const fee = feeOf(result.events);
   return [
     ...listLines(
       0,
       "events",
       result.events.map((event) => item(1, eventLine(event))),
     ),
-    field(0, "fee", fee === undefined ? "not reported" : phaText(fee)),
+    feeLine(result.events),
   ];
 }
 
@@ -169,11 +150,7 @@ export function addTxCommand(program: Command): void {
     .description("submit any call, encoded through the chain's metadata; with --sudo as Sudo.sudo(call)")
     .addOption(signerOption("--from <account>", "who signs and pays (with --sudo: the sudo key)"))
     .option("--sudo", "wrap the call in Sudo.sudo and fail (exit 3) when the wrapped call fails")
-    .addOption(
-      new Option("--wait <status>", "return once the transaction is in a block or once that block is final")
-        .choices(["inBlock", "finalized"])
-        .default("finalized"),
-    )
+    .addOption(waitOption("the transaction"))
     .addOption(nodeOption())
     .addOption(jsonOption())
     .addHelpText(
@@ -201,18 +178,14 @@ export function addTxCommand(program: Command): void {
         const view = await withClient(flags.node, async (client): Promise<TxView> => {
           const name = callName(client, pallet, call, args);
           if (!flags.json) process.stdout.write(`${txHeadLines(name, sudo, from.address).join("\n")}\n`);
-          const feed = new StatusFeed(client, flags.json === true);
-          const options = { waitFor: flags.wait, onStatus: feed.onStatus };
-          try {
-            const result = sudo
-              ? await client.sudo(from.signer, pallet, call, args, options)
-              : await client.submit(from.signer, pallet, call, args, options);
-            await feed.settled();
-            return { call: name, sudo, from: from.address, waitedFor: flags.wait, result, statuses: feed.statuses };
-          } catch (error) {
-            await feed.settled();
+          const followed = await followTx(client, flags.wait, flags.json === true, (options) =>
+            sudo
+              ? client.sudo(from.signer, pallet, call, args, options)
+              : client.submit(from.signer, pallet, call, args, options),
+          ).catch(async (error: unknown) => {
             throw sudo ? error : await withSudoHint(error);
-          }
+          });
+          return { call: name, sudo, from: from.address, ...followed };
         });
         printResult(
           flags.json,
