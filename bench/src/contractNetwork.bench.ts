@@ -286,6 +286,11 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
     }
     await drain("before the queries");
 
+    // What the network costs with nothing to do (blocks every 100 ms, pherries caught up): the
+    // CPU the queries below compete with, besides the bench's own.
+    const idleSeconds = quick ? 2 : 5;
+    const idle = await cpuSplit(network, () => new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000)));
+
     // Queries on w1: each client alternates between two accounts' sessions, so that the worker's
     // per-account rate limit (1,000/s, burst 2,000) caps at 16,000/s, far above what is measured.
     // Each query needs a fresh nonce and its own sealing and signature: they are prepared before the
@@ -340,6 +345,7 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
     console.log(
       `  commands: w1 ran the last at ${(run.value.reached.w1 / 1000).toFixed(2)} s, w2 at ${(run.value.reached.w2 / 1000).toFixed(2)} s; ${run.split}`,
     );
+    console.log(`  idle: ${(idle.network / idleSeconds).toFixed(2)} cores; ${idle.split}`);
     console.log(`  queries: ${queries.split}`);
     console.log(`  /info: ${info.split}`);
     console.log(

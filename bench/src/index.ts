@@ -10,6 +10,7 @@ import { keyHierarchyRows } from "./keyHierarchy.bench.js";
 import { nodeThroughputRows } from "./nodeThroughput.bench.js";
 import { pherryRelayRows } from "./pherryRelay.bench.js";
 import { pruntimeCatchUpRows } from "./pruntimeCatchUp.bench.js";
+import { queryServiceRows } from "./queryService.bench.js";
 import { signatureRows } from "./signatures.bench.js";
 import { proofRows, trieInsertRows } from "./trie.bench.js";
 
@@ -30,6 +31,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   pherry: () => pherryRelayRows(quick),
   dcap: () => dcapVerifyRows(quick),
   contracts: () => contractEngineRows(quick),
+  queries: () => queryServiceRows(quick),
   "contract-network": () => contractNetworkRows(quick),
 };
 const rows: Row[] = [];

@@ -46,10 +46,19 @@ export class BlockSource {
   }
 
   async finalizedNumber(): Promise<number> {
-    const hash = await this.rpc.call<string>("chain_getFinalizedHead");
+    return (await this.finalizedHead()).number;
+  }
+
+  /** The hash of the node's finalized head, one call. */
+  finalizedHash(): Promise<string> {
+    return this.rpc.call<string>("chain_getFinalizedHead");
+  }
+
+  async finalizedHead(): Promise<{ hash: string; number: number }> {
+    const hash = await this.finalizedHash();
     const header = await this.rpc.call<RpcHeader | null>("chain_getHeader", [hash]);
     if (header === null) throw badReply("the node does not know its own finalized head", { hash });
-    return Number(header.number);
+    return { hash, number: Number(header.number) };
   }
 
   /** The genesis header, its full storage, and the authority set in it: pRuntime's `init`. */
@@ -78,10 +87,11 @@ export class BlockSource {
 
   /** Blocks `from..to` (at most MAX_CHANGES_RANGE) with their storage changes. */
   async blocks(from: number, to: number): Promise<SourceBlock[]> {
-    const [fromHash, toHash] = await Promise.all([
-      this.rpc.call<string | null>("chain_getBlockHash", [from]),
-      this.rpc.call<string | null>("chain_getBlockHash", [to]),
-    ]);
+    const hashOf = (number: number) => this.rpc.call<string | null>("chain_getBlockHash", [number]);
+    // A caught-up pherry relays one block at a time: one lookup then.
+    const [fromHash, toHash] = await (from === to
+      ? hashOf(from).then((hash) => [hash, hash])
+      : Promise.all([hashOf(from), hashOf(to)]));
     if (fromHash === null || toHash === null)
       throw badReply("the node does not have the blocks asked for", { from, to });
     const entries = await this.rpc.call<ChangesEntry[]>("pha_getStorageChanges", [fromHash, toHash]);

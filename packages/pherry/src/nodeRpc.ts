@@ -1,3 +1,4 @@
+import { type HttpReply, httpRequest } from "./httpRequest.js";
 import { PherryError } from "./pherryError.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -19,13 +20,13 @@ export class NodeRpc {
   }
 
   async call<T>(method: string, params: readonly unknown[] = []): Promise<T> {
-    let response: Response;
+    let response: HttpReply;
     try {
-      response = await fetch(this.url, {
+      response = await httpRequest(this.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ jsonrpc: "2.0", id: ++this.#id, method, params }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        timeoutMs: this.timeoutMs,
       });
     } catch (cause) {
       throw new PherryError(
@@ -37,11 +38,11 @@ export class NodeRpc {
     }
     let reply: { result?: T; error?: { code: number; message: string; data?: unknown } };
     try {
-      reply = (await response.json()) as typeof reply;
+      reply = JSON.parse(new TextDecoder().decode(response.body)) as typeof reply;
     } catch (cause) {
       throw new PherryError(
         "PHERRY_NODE_UNREACHABLE",
-        `node at ${this.url} broke off its answer to ${method}`,
+        `node at ${this.url} answered ${method} with something that is not JSON`,
         { method },
         { cause },
       );

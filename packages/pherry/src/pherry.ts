@@ -10,12 +10,14 @@ import {
   syncStatusCodec,
 } from "@phala-ts/core";
 import type { Logger } from "pino";
+import { awaitNewHead } from "./awaitNewHead.js";
 import { BlockSource, MAX_CHANGES_RANGE, type SourceBlock } from "./blockSource.js";
 import { relayEgress } from "./egressRelay.js";
 import { ExtrinsicSubmitter } from "./extrinsicSubmitter.js";
 import { NodeRpc } from "./nodeRpc.js";
 import { isTransient, PherryError } from "./pherryError.js";
 import { PRuntimeClient, type PRuntimeInfo } from "./pruntimeClient.js";
+import { sleep } from "./sleep.js";
 import { ensureRegistered } from "./workerRegistration.js";
 
 export interface PherryOptions {
@@ -29,8 +31,13 @@ export interface PherryOptions {
   readonly operator: Keypair;
   /** Most blocks per sync-header/dispatch-blocks request. */
   readonly batchSize?: number;
-  /** Pause between rounds when there is nothing to do, in ms. */
+  /**
+   * When caught up, how often to ask the node for its finalized head (one call), in ms: a round
+   * starts when it moves, or after `idleRoundMs` without a round.
+   */
   readonly pollIntervalMs?: number;
+  /** The longest a caught-up pherry goes without a round, in ms (default 2,000). */
+  readonly idleRoundMs?: number;
   /** Register the worker and refresh its registration (default true). */
   readonly register?: boolean;
   /** Re-register once the chain's record is older than this, in ms (default 6 h). */
@@ -42,6 +49,8 @@ export interface PherryOptions {
 
 export interface RoundReport {
   readonly finalized: number;
+  /** The finalized head's hash when the round began. */
+  readonly finalizedHash: string;
   readonly status: SyncStatus;
   readonly blocksRelayed: number;
   readonly egressPending: number;
@@ -50,24 +59,13 @@ export interface RoundReport {
 
 const DEFAULT_BATCH = MAX_CHANGES_RANGE;
 const DEFAULT_POLL_MS = 500;
+const DEFAULT_IDLE_ROUND_MS = 2_000;
 const DEFAULT_REREGISTER_MS = 6 * 3600 * 1000;
 const REGISTRATION_RECHECK_MS = 5_000;
 const REGISTRATION_RETRY_MAX_MS = 10 * 60_000;
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
 const PROGRESS_LOG_MS = 5_000;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const wake = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    signal?.addEventListener("abort", wake, { once: true });
-  });
-}
 
 /**
  * The relayer between one node and one pRuntime, trusted by neither: pRuntime verifies every
@@ -81,6 +79,8 @@ export class Pherry {
   readonly #options: PherryOptions;
   readonly #logger: Logger | undefined;
   #submitter: ExtrinsicSubmitter | undefined;
+  /** The node's genesis hash, read again after any failure (the node may have been replaced). */
+  #genesisHash: string | undefined;
   #nextRegistrationCheck = 0;
   #registrationRetryMs = REGISTRATION_RECHECK_MS;
   #awaitingRegistration = false;
@@ -97,7 +97,8 @@ export class Pherry {
   /** One round: init if needed, relay one batch of blocks, drain egress, check registration. */
   async round(): Promise<RoundReport> {
     let info = await this.pruntime.info();
-    const genesisHash = await this.source.genesisHash();
+    this.#genesisHash ??= await this.source.genesisHash();
+    const genesisHash = this.#genesisHash;
     if (!info.initialized) {
       await this.#init();
       info = await this.pruntime.info();
@@ -107,7 +108,7 @@ export class Pherry {
         node: genesisHash,
       });
     }
-    const finalized = await this.source.finalizedNumber();
+    const { hash: finalizedHash, number: finalized } = await this.source.finalizedHead();
     const { status, blocksRelayed } = await this.#relayBlocks(info, finalized);
     const submitter = await this.#connectSubmitter();
     // Nonces are counted within a round only: a node restarted between rounds lost its pool, and
@@ -117,6 +118,7 @@ export class Pherry {
     if (this.#options.register !== false) await this.#checkRegistration(info);
     const report = {
       finalized,
+      finalizedHash,
       status,
       blocksRelayed,
       egressPending: egress.pending,
@@ -126,18 +128,31 @@ export class Pherry {
     return report;
   }
 
-  /** Rounds until `signal` aborts; failures are logged and retried with exponential backoff. */
+  /**
+   * Rounds until `signal` aborts; failures are logged and retried with exponential backoff. Once
+   * caught up, it waits for the node's finalized head to move, asking only for the head.
+   */
   async run(signal?: AbortSignal): Promise<void> {
     let backoff = BACKOFF_MIN_MS;
     while (!signal?.aborted) {
       try {
         const report = await this.round();
         backoff = BACKOFF_MIN_MS;
-        const idle = report.blocksRelayed === 0 && report.egressSubmitted === 0;
-        if (idle) await sleep(this.#options.pollIntervalMs ?? DEFAULT_POLL_MS, signal);
+        if (report.status.dispatchedHeight >= report.finalized && report.egressSubmitted === 0) {
+          // What the pRuntime can be given or owes the chain changes only with a new block, so
+          // rounds in between (pRuntime's info, the chain's head, egress: a request each) find
+          // nothing. The periodic round still notices what changes without a block: a pRuntime
+          // restarted behind, a registration grown old.
+          await awaitNewHead(this.source, report.finalizedHash, {
+            pollMs: this.#options.pollIntervalMs ?? DEFAULT_POLL_MS,
+            maxMs: this.#options.idleRoundMs ?? DEFAULT_IDLE_ROUND_MS,
+            signal,
+          });
+        }
       } catch (error) {
-        // A restarted node may run another runtime: read metadata and versions again.
+        // A restarted node may run another runtime or chain: read genesis, metadata and versions again.
         this.#submitter = undefined;
+        this.#genesisHash = undefined;
         this.#logFailure(error, backoff);
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);

@@ -1,4 +1,5 @@
 import type { PRuntimePublicInfo } from "@phala-ts/core";
+import { type HttpReply, httpRequest } from "./httpRequest.js";
 import { PherryError } from "./pherryError.js";
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -50,16 +51,9 @@ export class PRuntimeClient {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = SCALE;
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
-    let response: Response;
-    let bytes: Uint8Array;
+    let response: HttpReply;
     try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      bytes = new Uint8Array(await response.arrayBuffer());
+      response = await httpRequest(`${this.url}${path}`, { method, headers, body, timeoutMs: this.timeoutMs });
     } catch (cause) {
       throw new PherryError(
         "PHERRY_PRUNTIME_UNREACHABLE",
@@ -68,7 +62,8 @@ export class PRuntimeClient {
         { cause },
       );
     }
-    if (response.ok) return bytes;
+    const bytes = response.body;
+    if (response.status >= 200 && response.status < 300) return bytes;
     let refusal: { code?: string; message?: string; details?: unknown } = {};
     try {
       const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));

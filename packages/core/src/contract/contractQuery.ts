@@ -1,4 +1,4 @@
-import { Bytes, bool, type Codec, Struct, u64 } from "@polkadot-api/substrate-bindings";
+import { Bytes, bool, type Codec, createDecoder, type Decoder, Struct, u64 } from "@polkadot-api/substrate-bindings";
 import { concatBytes, utf8 } from "../bytes/bytes.js";
 import { PhalaError } from "../errors/phalaError.js";
 import type { PublicKeys } from "../keyHierarchy/derivedKeys.js";
@@ -85,8 +85,18 @@ export const signedQueryCodec: Codec<SignedQuery> = Struct({
   signature: Bytes(64),
 });
 
+const SIGNING_DOMAIN_BYTES = utf8(QUERY_SIGNING_DOMAIN);
+
+/**
+ * `QUERY_SIGNING_DOMAIN ++ SCALE(certificate)`: how the signing payload of every query under one
+ * certificate begins; the query's envelope follows it.
+ */
+export function querySigningPrefix(certificateBytes: Uint8Array): Uint8Array {
+  return concatBytes(SIGNING_DOMAIN_BYTES, certificateBytes);
+}
+
 function querySigningPayload(certificate: QueryCertificate, envelope: Uint8Array): Uint8Array {
-  return concatBytes(utf8(QUERY_SIGNING_DOMAIN), queryCertificateCodec.enc(certificate), envelope);
+  return concatBytes(SIGNING_DOMAIN_BYTES, queryCertificateCodec.enc(certificate), envelope);
 }
 
 export function signQuery(ephemeral: Ed25519Keypair, certificate: QueryCertificate, envelope: Uint8Array): SignedQuery {
@@ -117,4 +127,31 @@ export const queryAnswerCodec: Codec<QueryAnswer> = Struct({
 
 export function decodeSignedQuery(bytes: Uint8Array): SignedQuery {
   return decodeExact(signedQueryCodec.dec, bytes, "SignedQuery");
+}
+
+/** A `SignedQuery` as a worker receives it, with the certificate's bytes as they came. */
+export interface ReceivedQuery extends SignedQuery {
+  /**
+   * The certificate's SCALE encoding, sliced from the body: a worker keys what it verified about
+   * a certificate by these bytes, and signs nothing new over them.
+   */
+  readonly certificateBytes: Uint8Array;
+}
+
+/** The certificate's codec, decoding its value together with a copy of the bytes it read. */
+const certificateWithBytes: Decoder<{ value: QueryCertificate; bytes: Uint8Array }> = createDecoder((input) => {
+  const start = (input as Uint8Array & { i: number }).i;
+  const value = queryCertificateCodec.dec(input);
+  return { value, bytes: new Uint8Array(input.buffer.slice(start, (input as Uint8Array & { i: number }).i)) };
+});
+const receivedQueryDecoder = Struct.dec({
+  certificate: certificateWithBytes,
+  envelope: Bytes.dec(),
+  signature: Bytes.dec(64),
+});
+
+/** `decodeSignedQuery`, keeping the certificate's bytes (ScaleDecodeError for anything but one SignedQuery). */
+export function decodeReceivedQuery(bytes: Uint8Array): ReceivedQuery {
+  const { certificate, envelope, signature } = decodeExact(receivedQueryDecoder, bytes, "SignedQuery");
+  return { certificate: certificate.value, certificateBytes: certificate.bytes, envelope, signature };
 }

@@ -25,9 +25,11 @@ export type {
   QueryCertificate,
   QueryErrorCode,
   QueryRequest,
+  ReceivedQuery,
   SignedQuery,
 } from "./contractQuery.js";
 export {
+  decodeReceivedQuery,
   decodeSignedQuery,
   QUERY_CERTIFICATE_DOMAIN,
   QUERY_NONCE_LENGTH,
@@ -38,6 +40,7 @@ export {
   queryAnswerCodec,
   queryCertificateCodec,
   queryRequestCodec,
+  querySigningPrefix,
   signedQueryCodec,
   signQuery,
   signQueryCertificate,

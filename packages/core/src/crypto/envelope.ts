@@ -1,10 +1,11 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { Bytes, Struct } from "@polkadot-api/substrate-bindings";
 import { equalBytes, utf8 } from "../bytes/bytes.js";
 import { PhalaError } from "../errors/phalaError.js";
 import { assertLength } from "../keys/ed25519.js";
 import { decodeExact } from "../scale/decodeExact.js";
 import { hkdfSha256 } from "./hkdf.js";
+import { publicRandomBytes } from "./randomPool.js";
 import { X25519_KEY_LENGTH, X25519Error, type X25519Keypair, x25519Ephemeral, x25519FromSecret } from "./x25519.js";
 
 export const ENVELOPE_DOMAIN = "phala/envelope/v1";
@@ -125,24 +126,9 @@ export interface SealEnvelopeOptions {
   readonly iv?: Uint8Array;
 }
 
-// IVs are public: drawn from a pool refilled 1,024 at a time, since one randomBytes call per
-// envelope costs more than sealing a small one.
-const IV_POOL_BYTES = 1024 * ENVELOPE_IV_LENGTH;
-let ivPool = new Uint8Array(0);
-let ivOffset = 0;
-
-function randomIv(): Uint8Array {
-  if (ivOffset + ENVELOPE_IV_LENGTH > ivPool.length) {
-    ivPool = new Uint8Array(randomBytes(IV_POOL_BYTES));
-    ivOffset = 0;
-  }
-  ivOffset += ENVELOPE_IV_LENGTH;
-  return ivPool.slice(ivOffset - ENVELOPE_IV_LENGTH, ivOffset);
-}
-
 /** A copy of the caller's iv (checked), or 12 random bytes. */
 export function envelopeIv(iv: Uint8Array | undefined): Uint8Array {
-  if (iv === undefined) return randomIv();
+  if (iv === undefined) return publicRandomBytes(ENVELOPE_IV_LENGTH);
   if (!(iv instanceof Uint8Array && iv.length === ENVELOPE_IV_LENGTH)) {
     throw new EnvelopeError("ENVELOPE_INVALID_ARGUMENT", "envelope iv must be 12 bytes", {
       length: iv instanceof Uint8Array ? iv.length : -1,

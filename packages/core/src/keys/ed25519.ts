@@ -48,6 +48,22 @@ class NodeEd25519Keypair implements Ed25519Keypair {
   sign(message: Uint8Array): Uint8Array {
     return new Uint8Array(sign(null, message, this.#privateKey));
   }
+
+  signAsync(message: Uint8Array): Promise<Uint8Array> {
+    return new Promise((resolve, reject) =>
+      sign(null, message, this.#privateKey, (error, signature) =>
+        error === null ? resolve(new Uint8Array(signature)) : reject(error),
+      ),
+    );
+  }
+}
+
+/**
+ * `keypair.sign(message)` computed on libuv's thread pool, so that the event loop runs on
+ * meanwhile; a keypair of another implementation than this module's signs synchronously.
+ */
+export function ed25519SignAsync(keypair: Ed25519Keypair, message: Uint8Array): Promise<Uint8Array> {
+  return keypair instanceof NodeEd25519Keypair ? keypair.signAsync(message) : Promise.resolve(keypair.sign(message));
 }
 
 /** The secret seed stays inside a non-extractable-by-accident KeyObject. */
@@ -82,4 +98,20 @@ export function ed25519Verify(signature: Uint8Array, message: Uint8Array, public
   } catch {
     return false;
   }
+}
+
+/** `ed25519Verify` on libuv's thread pool, for callers that keep the event loop free meanwhile. */
+export function ed25519VerifyAsync(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signature.length !== 64 || publicKey.length !== 32) return resolve(false);
+    try {
+      verify(null, message, publicKeyObject(publicKey), signature, (error, valid) => resolve(error === null && valid));
+    } catch {
+      resolve(false);
+    }
+  });
 }

@@ -12,7 +12,15 @@ export {
   secp256k1EcdsaRecoverCompressed,
 } from "./ecdsa.js";
 export type { Ed25519Keypair } from "./ed25519.js";
-export { assertLength, ed25519FromSeed, ed25519Generate, ed25519Verify, InvalidKeyError } from "./ed25519.js";
+export {
+  assertLength,
+  ed25519FromSeed,
+  ed25519Generate,
+  ed25519SignAsync,
+  ed25519Verify,
+  ed25519VerifyAsync,
+  InvalidKeyError,
+} from "./ed25519.js";
 export {
   InvalidKeyMaterialError,
   KeyDerivationError,

@@ -68,7 +68,8 @@ export async function startApiServer(runtime: PRuntime, options: ApiServerOption
     "/contract/query",
     { bodyLimit: options.queryBodyLimit ?? DEFAULT_QUERY_BODY_LIMIT },
     async (request: FastifyRequest, reply: FastifyReply) => {
-      const { body, signature } = runtime.queries.answer(scaleBody(request.body));
+      // Ed25519 on libuv's thread pool: the event loop serves other requests meanwhile.
+      const { body, signature } = await runtime.queries.answerAsync(scaleBody(request.body));
       return reply
         .type(SCALE)
         .header(SIGNATURE_HEADER, toHex(signature))

@@ -25,7 +25,7 @@ import {
 } from "@phala-ts/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { contractCode } from "../../../contracts/src/engine/contractCall.test-util.js";
-import { errorCodeOf } from "../../../core/src/testing/errorCode.test-util.js";
+import { asyncErrorCodeOf, errorCodeOf } from "../../../core/src/testing/errorCode.test-util.js";
 import { ContractNet, Worker } from "./contracts.test-util.js";
 import { QueryService, type QueryServiceOptions } from "./queryService.js";
 
@@ -358,5 +358,69 @@ describe("QueryService: a query that never ends", () => {
       ok: false,
       error: { code: "CONTRACT_OUT_OF_GAS" },
     });
+  });
+});
+
+describe("QueryService: answerAsync (Ed25519 on the thread pool)", () => {
+  const askAsync = async ({ service, worker, contract }: Setup, s: QuerySession, request: unknown) => {
+    const prepared = s.prepare(worker.keys.ecdh.publicKey, contract, request);
+    const { body, signature } = await service.answerAsync(prepared.body);
+    return s.open(body, signature, worker.id, prepared.nonce);
+  };
+  const asyncRefusal = (setup: Setup, body: Uint8Array) => asyncErrorCodeOf(() => setup.service.answerAsync(body));
+
+  it("answers as answer does, sealed to the querier and signed by the worker's identity", async () => {
+    const s = setup();
+    expect(await askAsync(s, session(), { balance: {} })).toEqual({ ok: true, output: { balance: "1000" } });
+    expect(await askAsync(s, session(bob), { balance: { of: aliceHex } })).toMatchObject({
+      ok: false,
+      error: { code: "CONTRACT_THREW" },
+    });
+  });
+
+  it("refuses what answer refuses, before anything is spent", async () => {
+    const s = setup({ ratePerSecond: 1 }); // a burst of 2
+    const handmade = new HandmadeQuery();
+    const ecdh = s.worker.keys.ecdh.publicKey;
+    const nonce = freshNonce();
+    const impostor = ed25519Generate().keypair;
+    for (let i = 0; i < 3; i++) {
+      expect(await asyncRefusal(s, handmade.body(ecdh, s.contract, balanceQuery, { nonce, signer: impostor }))).toBe(
+        "QUERY_SIGNATURE_INVALID",
+      );
+    }
+    expect(await asyncRefusal(s, new Uint8Array([1, 2, 3]))).toBe("QUERY_MALFORMED");
+    const claimsBob = { ...handmade.certificate, body: { ...handmade.certificate.body, account: bob.accountId } };
+    expect(await asyncRefusal(s, handmade.body(ecdh, s.contract, balanceQuery, { certificate: claimsBob }))).toBe(
+      "QUERY_CERTIFICATE_INVALID",
+    );
+    const elsewhere = new Worker(engine).keys.ecdh.publicKey;
+    expect(await asyncRefusal(s, handmade.body(elsewhere, s.contract, balanceQuery, { nonce }))).toBe(
+      "QUERY_UNREADABLE",
+    );
+    // The nonce and the rate are still whole: two answers, then the rate is spent.
+    expect(await asyncRefusal(s, handmade.body(ecdh, s.contract, balanceQuery, { nonce }))).toBeUndefined();
+    expect(await asyncRefusal(s, handmade.body(ecdh, s.contract, balanceQuery))).toBeUndefined();
+    expect(await asyncRefusal(s, handmade.body(ecdh, s.contract, balanceQuery))).toBe("QUERY_RATE_LIMITED");
+  });
+
+  it("spends a nonce once when copies of a query are checked at the same time", async () => {
+    const s = setup();
+    const prepared = session().prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} });
+    const outcomes = await Promise.allSettled([1, 2, 3].map(() => s.service.answerAsync(prepared.body)));
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    const refused = outcomes.flatMap((o) => (o.status === "rejected" ? [(o.reason as { code: string }).code] : []));
+    expect(refused).toEqual(["QUERY_NONCE_REUSED", "QUERY_NONCE_REUSED"]);
+  });
+
+  it("refuses a certificate that expires while the query's signature is checked, spending no nonce", async () => {
+    // The clock reads NOW + 999 when the query arrives, NOW + 1000 once its signature checked out.
+    const readings = [NOW + 999, NOW + 1000];
+    const s = setup({ now: () => readings.shift() ?? NOW });
+    const alices = session(alice, NOW, 1000);
+    const prepared = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} });
+    expect(await asyncRefusal(s, prepared.body)).toBe("QUERY_CERTIFICATE_EXPIRED");
+    expect(readings).toHaveLength(0);
+    expect(await asyncRefusal(s, prepared.body)).toBeUndefined();
   });
 });

@@ -1,24 +1,24 @@
 import { type ContractEngine, ContractError, DEFAULT_LIMITS, type JsonValue } from "@phala-ts/contracts";
 import {
-  blake2_256,
   byteKey,
+  concatBytes,
   decodeExact,
-  decodeSignedQuery,
+  decodeReceivedQuery,
   deriveKey,
   type Ed25519Keypair,
-  EnvelopeChannel,
+  ed25519SignAsync,
+  ed25519Verify,
+  ed25519VerifyAsync,
   encodeEnvelope,
   QUERY_REQUEST_PURPOSE,
   QUERY_RESPONSE_PURPOSE,
   type QueryRequest,
   queryAnswerCodec,
-  queryCertificateCodec,
   queryRequestCodec,
   queryResponseSigningPayload,
-  type SignedQuery,
+  type ReceivedQuery,
   toHex,
-  verifyQueryCertificate,
-  verifyQuerySignature,
+  utf8,
   type X25519Keypair,
 } from "@phala-ts/core";
 import type { VerifiedStorage } from "../chain/chainStorage.js";
@@ -28,6 +28,7 @@ import type { ContractRunner } from "./contractRunner.js";
 import { ContractServiceError } from "./contractServiceError.js";
 import { PUBLIC_INBOX, readInbox } from "./eventInbox.js";
 import { NonceWindow, RateLimiter } from "./queryGuards.js";
+import { type CertifiedSession, CertifiedSessions } from "./querySessions.js";
 
 export interface QueryServiceOptions {
   /** Queries a second per account, sustained (default 1,000); twice that at once. */
@@ -45,8 +46,8 @@ export interface QueryHead {
 export interface QueryServiceParts {
   readonly identity: Ed25519Keypair;
   readonly ecdh: X25519Keypair;
-  readonly runner: ContractRunner;
-  readonly clusters: ClusterRole;
+  readonly runner: Pick<ContractRunner, "instance" | "code">;
+  readonly clusters: Pick<ClusterRole, "contractSecrets">;
   /** An engine with the query time limit. */
   readonly engine: ContractEngine;
   readonly head: () => QueryHead | undefined;
@@ -68,9 +69,6 @@ interface PreparedRun {
   /** Set when the request reads an event inbox instead of running the contract. */
   readonly inbox: { readonly after: number; readonly public: boolean } | undefined;
 }
-
-/** Certificates a worker keeps a session for; past it, the oldest is dropped (and checked again if used). */
-const SESSION_CACHE = 10_000;
 
 /**
  * `{ "$events": { after?, public? } }`: a request the worker answers itself from the contract's
@@ -101,106 +99,113 @@ function badInbox(): never {
 }
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** A query whose body decoded and whose certificate checked out, its signature not yet checked. */
+interface Received {
+  readonly query: ReceivedQuery;
+  readonly session: CertifiedSession;
+  /** What the certificate's ephemeral key must have signed. */
+  readonly signingPayload: Uint8Array;
+}
+
 /**
  * `POST /contract/query`: checks the certificate (its account's signature, once per
  * certificate, and its expiry), the ephemeral key's signature on the query, the nonce and the
  * account's rate, then runs the contract's `query` with the certificate's account as the caller
  * and seals the answer to the certificate's ephemeral key. Plaintext never leaves: the request
  * opens only here and the answer is sealed before it is returned.
+ *
+ * `answerAsync` does the same with the two Ed25519 operations (the query's verification, the
+ * answer's signature: most of a query's CPU) on libuv's thread pool, so that the event loop
+ * serves other requests and runs contracts meanwhile; contracts still run on it alone.
  */
 export class QueryService {
   readonly #parts: QueryServiceParts;
   readonly #now: () => number;
   readonly #rates: RateLimiter;
   readonly #nonces = new NonceWindow();
-  /**
-   * By certificate hash, for certificates whose account signature checked out (Sr25519
-   * verification is slow): the channel to its ephemeral ECDH key, whose keys are agreed once.
-   */
-  readonly #sessions = new Map<string, EnvelopeChannel>();
+  readonly #sessions: CertifiedSessions;
 
   constructor(parts: QueryServiceParts, options: QueryServiceOptions = {}) {
     this.#parts = parts;
     this.#now = options.now ?? Date.now;
     const rate = options.ratePerSecond ?? 1000;
     this.#rates = new RateLimiter(rate, 2 * rate);
+    this.#sessions = new CertifiedSessions(parts.ecdh);
   }
 
   answer(body: Uint8Array): QueryResponse {
-    const query = this.#decode(body);
-    const { certificate } = query;
+    const received = this.#receive(body);
+    const { signature, certificate } = received.query;
+    if (!ed25519Verify(signature, received.signingPayload, certificate.body.ephemeral.pubkey)) throw badSignature();
+    const sealed = this.#respond(received);
+    return { body: sealed, signature: this.#parts.identity.sign(queryResponseSigningPayload(sealed)) };
+  }
+
+  async answerAsync(body: Uint8Array): Promise<QueryResponse> {
+    const received = this.#receive(body);
+    const { signature, certificate } = received.query;
+    if (!(await ed25519VerifyAsync(signature, received.signingPayload, certificate.body.ephemeral.pubkey))) {
+      throw badSignature();
+    }
+    const sealed = this.#respond(received);
+    return {
+      body: sealed,
+      signature: await ed25519SignAsync(this.#parts.identity, queryResponseSigningPayload(sealed)),
+    };
+  }
+
+  /** Decodes the body and checks the certificate: its expiry, then (once) its account's signature. */
+  #receive(body: Uint8Array): Received {
+    let query: ReceivedQuery;
+    try {
+      query = decodeReceivedQuery(body);
+    } catch (cause) {
+      throw new ContractServiceError("QUERY_MALFORMED", "the body is not a SCALE SignedQuery", {}, { cause });
+    }
+    checkExpiry(Number(query.certificate.body.expiresAtMs), this.#now());
+    const session = this.#sessions.of(query);
+    return { query, session, signingPayload: concatBytes(session.signingPrefix, query.envelope) };
+  }
+
+  /**
+   * For a query whose signature checked out: opens it, spends its nonce and its account's rate,
+   * runs it and seals the answer. Synchronous from the nonce's check to its record, so a nonce
+   * is spent once however many copies of a query are in flight.
+   */
+  #respond({ query, session }: Received): Uint8Array {
     const now = this.#now();
-    const expiresAtMs = Number(certificate.body.expiresAtMs);
-    if (expiresAtMs <= now) {
-      throw new ContractServiceError("QUERY_CERTIFICATE_EXPIRED", "the query certificate has expired", {
-        expiresAtMs,
-      });
-    }
-    const certificateId = byteKey(blake2_256(queryCertificateCodec.enc(certificate)));
-    const channel = this.#session(certificateId, query);
-    if (!verifyQuerySignature(query)) {
-      throw new ContractServiceError("QUERY_SIGNATURE_INVALID", "the query is not signed by the certificate's key");
-    }
-    const request = this.#open(channel, query.envelope);
+    // Again: the signature's check may have waited on the thread pool.
+    checkExpiry(session.expiresAtMs, now);
+    const request = this.#open(session, query.envelope);
     const nonce = byteKey(request.nonce);
-    this.#nonces.check(certificateId, nonce, expiresAtMs, now);
+    this.#nonces.check(session.id, nonce, session.expiresAtMs, now);
     // Only for a signed query with a new nonce: a query seen on the wire, sent again, must not
     // spend its account's rate.
-    this.#rates.take(byteKey(certificate.body.account), now);
+    this.#rates.take(session.accountKey, now);
     const run = this.#prepare(request);
-    this.#nonces.record(certificateId, nonce, expiresAtMs, now);
+    this.#nonces.record(session.id, nonce, session.expiresAtMs, now);
     const { inbox } = run;
+    const account = session.certificate.body.account;
     const outcome =
       inbox === undefined
-        ? this.#run(run, request, certificate.body.account)
+        ? this.#run(run, request, account)
         : ({
             ok: true,
             output: readInbox(
               run.instance.inboxes,
-              inbox.public ? PUBLIC_INBOX : toHex(certificate.body.account),
+              inbox.public ? PUBLIC_INBOX : toHex(account),
               inbox.after,
             ) as unknown as JsonValue,
           } as const);
-    const payload = new TextEncoder().encode(JSON.stringify(outcome.ok ? outcome.output : outcome.error));
+    const payload = utf8(JSON.stringify(outcome.ok ? outcome.output : outcome.error));
     const plaintext = queryAnswerCodec.enc({ nonce: request.nonce, succeeded: outcome.ok, payload });
-    const sealed = encodeEnvelope(channel.seal(QUERY_RESPONSE_PURPOSE, plaintext));
-    return { body: sealed, signature: this.#parts.identity.sign(queryResponseSigningPayload(sealed)) };
+    return encodeEnvelope(session.channel.seal(QUERY_RESPONSE_PURPOSE, plaintext));
   }
 
-  #decode(body: Uint8Array): SignedQuery {
-    try {
-      return decodeSignedQuery(body);
-    } catch (cause) {
-      throw new ContractServiceError("QUERY_MALFORMED", "the body is not a SCALE SignedQuery", {}, { cause });
-    }
-  }
-
-  #session(id: string, query: SignedQuery): EnvelopeChannel {
-    const known = this.#sessions.get(id);
-    if (known !== undefined) return known;
-    if (!verifyQueryCertificate(query.certificate)) {
-      throw new ContractServiceError("QUERY_CERTIFICATE_INVALID", "the certificate is not signed by its account");
-    }
-    let channel: EnvelopeChannel;
-    try {
-      channel = new EnvelopeChannel(this.#parts.ecdh, query.certificate.body.ephemeral.ecdhPubkey);
-    } catch (cause) {
-      throw new ContractServiceError(
-        "QUERY_CERTIFICATE_INVALID",
-        "the certificate's ECDH key is not usable (a low-order point)",
-        {},
-        { cause },
-      );
-    }
-    if (this.#sessions.size >= SESSION_CACHE) this.#sessions.delete(this.#sessions.keys().next().value as string);
-    this.#sessions.set(id, channel);
-    return channel;
-  }
-
-  #open(channel: EnvelopeChannel, envelope: Uint8Array): QueryRequest {
+  #open(session: CertifiedSession, envelope: Uint8Array): QueryRequest {
     let plaintext: Uint8Array;
     try {
-      plaintext = channel.open(QUERY_REQUEST_PURPOSE, envelope);
+      plaintext = session.channel.open(QUERY_REQUEST_PURPOSE, envelope);
     } catch (cause) {
       throw new ContractServiceError(
         "QUERY_UNREADABLE",
@@ -218,12 +223,11 @@ export class QueryService {
 
   /** Everything the call needs, or why there is none; checked before the nonce is spent. */
   #prepare(request: QueryRequest): PreparedRun {
-    const contract = toHex(request.contract);
     const instance = this.#parts.runner.instance(request.contract);
     const head = this.#parts.head();
     if (instance === undefined || head === undefined) {
       throw new ContractServiceError("QUERY_CONTRACT_NOT_FOUND", "this worker does not run this contract", {
-        contract,
+        contract: toHex(request.contract),
       });
     }
     const secrets = this.#parts.clusters.contractSecrets(instance.cluster, instance.contract);
@@ -237,7 +241,7 @@ export class QueryService {
           : undefined);
     if (unavailable !== undefined || secrets === undefined || code === undefined) {
       throw new ContractServiceError("QUERY_CONTRACT_UNAVAILABLE", `the contract cannot answer here: ${unavailable}`, {
-        contract,
+        contract: toHex(request.contract),
       });
     }
     let input: JsonValue;
@@ -283,4 +287,14 @@ export class QueryService {
       );
     }
   }
+}
+
+function checkExpiry(expiresAtMs: number, nowMs: number): void {
+  if (expiresAtMs <= nowMs) {
+    throw new ContractServiceError("QUERY_CERTIFICATE_EXPIRED", "the query certificate has expired", { expiresAtMs });
+  }
+}
+
+function badSignature(): ContractServiceError {
+  return new ContractServiceError("QUERY_SIGNATURE_INVALID", "the query is not signed by the certificate's key");
 }

@@ -95,7 +95,7 @@ export class QueryClient {
       } catch {
         throw new SdkError("WORKER_BAD_SIGNATURE", `the worker at ${base} did not sign its answer`, { endpoint: base });
       }
-      return session.open(response.body, signature, fromHex(worker.identity), prepared.nonce);
+      return await session.openAsync(response.body, signature, fromHex(worker.identity), prepared.nonce);
     } catch (error) {
       const mapped = answerError(base, error);
       if (STALE_WORKER.has(mapped.code)) this.#workers.delete(base);
