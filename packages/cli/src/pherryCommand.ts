@@ -33,7 +33,12 @@ export function addPherryCommand(program: Command): void {
         .default("sr25519"),
     )
     .option("--batch <blocks>", "most blocks per request to the pRuntime (at most 256)", positiveInteger, 256)
-    .option("--poll-interval <ms>", "pause between rounds when caught up", positiveInteger, 500)
+    .option(
+      "--poll-interval <ms>",
+      "when caught up, how often to ask the node for its finalized head (a round when it moves)",
+      positiveInteger,
+      500,
+    )
     .option("--no-register", "do not register the worker on chain")
     .option(
       "--reregister-after <seconds>",
