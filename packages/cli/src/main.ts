@@ -8,6 +8,7 @@ import { addChainCommand } from "./chainCommand.js";
 import { addClusterCommand } from "./clusterCommand.js";
 import { CommandFailure } from "./commandFailure.js";
 import { addContractCommand } from "./contractCommand.js";
+import { addDevnetCommand } from "./devnetCommand.js";
 import { addGatekeeperCommand } from "./gatekeeperCommand.js";
 import { addNodeCommand } from "./nodeCommand.js";
 import { addPherryCommand } from "./pherryCommand.js";
@@ -16,7 +17,7 @@ import { addTransferCommand } from "./transferCommand.js";
 import { addTxCommand } from "./txCommand.js";
 import { addWorkerCommand } from "./workerCommand.js";
 
-/** Exit codes: 0 success, 1 runtime failure, 2 bad usage or input. */
+/** Exit codes: 0 success, 1 runtime failure, 2 bad usage or input, 3 the network refused (client commands). */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("phala")
     .description("Phala-TS: the confidential-compute network")
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addGatekeeperCommand(program);
   addClusterCommand(program);
   addContractCommand(program);
+  addDevnetCommand(program);
   addAccountCommand(program);
   addBalanceCommand(program);
   addTransferCommand(program);

@@ -1,0 +1,12 @@
+// The devnet launcher as a library: `startDevnet` (or `DevnetSupervisor` for control before it
+// is ready), what it reports, and its errors.
+export type { DevnetErrorCode } from "./devnetError.js";
+export { DevnetError } from "./devnetError.js";
+export type { LogName, PRuntimeName, ProcessName } from "./devnetLayout.js";
+export type { DevnetEvent, DevnetOptions } from "./devnetSupervisor.js";
+export { DevnetSupervisor } from "./devnetSupervisor.js";
+export type { ProgressReporter } from "./progressReporter.js";
+export { plainProgress, silentProgress, ttyProgress } from "./progressReporter.js";
+export type { DevnetSummary } from "./readyReport.js";
+export type { Devnet } from "./startDevnet.js";
+export { startDevnet } from "./startDevnet.js";
