@@ -18,6 +18,11 @@ const DEFAULT_SESSION_TTL_MS = 10 * 60_000;
 const DEFAULT_WORKER_TTL_MS = 5 * 60_000;
 /** A certificate this close to expiry is replaced rather than used. */
 const SESSION_MARGIN_MS = 30_000;
+/**
+ * A certificate is replaced after this many queries: a worker remembers every nonce of a
+ * certificate until it expires and answers at most 100,000 queries a certificate.
+ */
+export const SESSION_MAX_QUERIES = 50_000;
 
 /** Refusals after which the worker's keys are read again: it may have been replaced at that address. */
 const STALE_WORKER: ReadonlySet<string> = new Set(["QUERY_UNREADABLE", "WORKER_BAD_SIGNATURE"]);
@@ -31,7 +36,7 @@ const STALE_WORKER: ReadonlySet<string> = new Set(["QUERY_UNREADABLE", "WORKER_B
 export class QueryClient {
   readonly #ctx: ChainContext;
   readonly #options: QueryClientOptions;
-  readonly #sessions = new Map<string, QuerySession>();
+  readonly #sessions = new Map<string, { session: QuerySession; queries: number }>();
   readonly #workers = new Map<string, { worker: Promise<VerifiedWorker>; until: number }>();
 
   constructor(ctx: ChainContext, options: QueryClientOptions = {}) {
@@ -54,14 +59,20 @@ export class QueryClient {
     return worker;
   }
 
-  /** The account's query session, renewed when its certificate is about to expire. */
+  /** The account's query session: renewed when its certificate is about to expire, or after SESSION_MAX_QUERIES queries. */
   session(signer: Keypair): QuerySession {
     const key = `${signer.type}:${toHex(signer.accountId)}`;
     const known = this.#sessions.get(key);
-    if (known !== undefined && Number(known.certificate.body.expiresAtMs) - SESSION_MARGIN_MS > Date.now())
-      return known;
+    if (
+      known !== undefined &&
+      known.queries < SESSION_MAX_QUERIES &&
+      Number(known.session.certificate.body.expiresAtMs) - SESSION_MARGIN_MS > Date.now()
+    ) {
+      known.queries++;
+      return known.session;
+    }
     const session = QuerySession.create(signer, this.#options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
-    this.#sessions.set(key, session);
+    this.#sessions.set(key, { session, queries: 1 });
     return session;
   }
 
