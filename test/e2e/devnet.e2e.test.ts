@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { toHex } from "@phala-ts/core";
+import { type PRuntimePublicInfo, toHex } from "@phala-ts/core";
 import { connect, devAccount, type PhalaClient } from "@phala-ts/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { type DevnetProcess, type JsonLine, running, spawnDevnet } from "./devnetProcess.test-util.js";
@@ -141,6 +141,39 @@ describe("phala devnet", () => {
     );
   }, 60_000);
 
+  it("restarts the gatekeeper and a pherry killed with -9: a command acknowledged while that pherry was down reaches its worker", async () => {
+    const devnet = devnets[0]!;
+    const { gk, w1, w2 } = ready.pruntimes;
+    process.kill(gk.pid, "SIGKILL");
+    process.kill(w2.pherryPid, "SIGKILL");
+    await tokensToBob("2", "999987", w1.url, "13", "w1 to run a transfer while w2's pherry is down");
+    for (const [name, pid] of [
+      ["gk", gk.pid],
+      ["w2-pherry", w2.pherryPid],
+    ] as const) {
+      const restarted = await devnet.waitFor(restartOf(name, pid), 20_000, `${name} to be restarted`);
+      pids.add(restarted["pid"] as number);
+      expect(restarted["after"]).toBe("signal SIGKILL");
+    }
+    const token = ready.contracts["private-token"]!;
+    expect(
+      await eventually(
+        async () => ((await balanceOn(w2.url, bob, token)) === "13" ? "13" : undefined),
+        20_000,
+        "w2 to run the transfer its restarted pherry relays",
+      ),
+    ).toBe("13");
+    const gatekeeper = await eventually(
+      async () => {
+        const info = (await (await fetch(`${gk.url}/info`)).json()) as PRuntimePublicInfo;
+        return info.role === "gatekeeper" && info.gatekeeper.masterKey === "holding" ? info : undefined;
+      },
+      20_000,
+      "the restarted gatekeeper to serve",
+    );
+    expect(gatekeeper.gatekeeper.rotationId).toBe("0");
+  }, 60_000);
+
   it("stops on SIGINT with exit code 0 and no child left, resumes the same network without redeploying, and leaves no child when killed", async () => {
     const first = devnets[0]!;
     await client?.close();
@@ -163,7 +196,7 @@ describe("phala devnet", () => {
     expect(second.stderr()).toMatch(/\[devnet\] cluster with w1, w2 \.\.\. done \(already done/);
     client = await connect(resumed.node.ws);
     expect((await client.contracts()).length).toBe(3);
-    expect(await balanceOn(resumed.pruntimes.w1.url, bob, ready.contracts["private-token"]!)).toBe("11");
+    expect(await balanceOn(resumed.pruntimes.w1.url, bob, ready.contracts["private-token"]!)).toBe("13");
     await client.close();
     client = undefined;
 
