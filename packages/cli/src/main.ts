@@ -23,7 +23,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("Phala-TS: the confidential-compute network")
     .version("0.1.0")
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText(
+      "after",
+      `
+Start with a whole network on this machine, then talk to it:
+  $ phala devnet                                   # or, in the repository, npm run devnet
+  $ phala chain status
+  $ phala contract query private-token '{"balance":{}}' --as //Alice
+  $ phala transfer //Alice //Bob 10
+
+Every command has --help with its flags, exit codes and examples.`,
+    );
   addNodeCommand(program);
   addBuildSpecCommand(program);
   addPRuntimeCommand(program);
