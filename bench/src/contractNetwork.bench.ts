@@ -18,8 +18,9 @@ import { cpuSeconds, infoOf, LocalNetwork, phatCall, runtime, type Worker } from
 import { Rpc, submitAll } from "./rpc.js";
 
 /**
- * The whole network on loopback (see localNetwork.ts): a node with 100 ms blocks, a gatekeeper
- * and two cluster workers with their pherries, the private token deployed to the cluster.
+ * The whole network on loopback, as `npm run devnet` runs it (see localNetwork.ts): a node with
+ * 100 ms blocks, a gatekeeper and two cluster workers with their pherries, the private token
+ * deployed to the cluster.
  *
  * 1. Encrypted contract commands per second, from the first submission until both workers ran
  *    the last one (their /info `executed`), beside as many plain `transferKeepAlive` extrinsics
@@ -185,7 +186,7 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
   const network = await LocalNetwork.start(keys.map((k) => k.accountId));
   const clients: Rpc[] = [];
   try {
-    clients.push(...(await Promise.all(Array.from({ length: CONNECTIONS }, () => Rpc.open(network.node.url)))));
+    clients.push(...(await Promise.all(Array.from({ length: CONNECTIONS }, () => Rpc.open(network.nodeUrl)))));
     const supply = FUNDS * BigInt(ACCOUNTS) * 10n;
     const token = await network.deploy(sr.Alice, code, { supply: supply.toString() }, "bench-token", GAS);
     const pushCommand = (input: unknown) =>

@@ -3,6 +3,7 @@ import { sr25519Ready } from "@phala-ts/core";
 import { contractEngineRows } from "./contractEngine.bench.js";
 import { contractNetworkRows } from "./contractNetwork.bench.js";
 import { dcapVerifyRows } from "./dcapVerify.bench.js";
+import { devnetRows } from "./devnet.bench.js";
 import { envelopeRows } from "./envelope.bench.js";
 import { printTable, type Row } from "./harness.js";
 import { hashingRows } from "./hashing.bench.js";
@@ -33,6 +34,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   contracts: () => contractEngineRows(quick),
   queries: () => queryServiceRows(quick),
   "contract-network": () => contractNetworkRows(quick),
+  devnet: () => devnetRows(quick),
 };
 const rows: Row[] = [];
 for (const [name, suite] of Object.entries(suites))

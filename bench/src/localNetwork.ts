@@ -1,21 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { type Devnet, type PRuntimeName, type ProcessName, startDevnet } from "@phala-ts/cli/devnet";
 import {
   blake2_256,
-  clusterIdFromIndex,
   clusterKeysKey,
   contractId,
   contractKeysKey,
-  decodeWorkerRecord,
-  devAccounts,
   fromHex,
   IMMORTAL_ERA,
-  KEY_HIERARCHY_STORAGE,
   type Keypair,
-  masterPubkeyCodec,
   type PRuntimePublicInfo,
   type PublicKeys,
   publicKeysCodec,
@@ -23,100 +17,24 @@ import {
   signExtrinsic,
   toHex,
   utf8,
-  workerRecordKey,
 } from "@phala-ts/core";
-import { createPhalaRuntime, devSpec, PHA, specToJson } from "@phala-ts/node";
-import { type NodeProcess, startNode } from "./nodeProcess.js";
+import { createPhalaRuntime, PHA } from "@phala-ts/node";
 import { Rpc } from "./rpc.js";
 
 /**
- * A whole network on loopback for benchmarks, the way the contracts e2e test builds it: one
- * validator node (100 ms blocks, the pRuntime measurement allow-listed), a gatekeeper and two
- * cluster workers, each a `phala pruntime` with its own `phala pherry` and operator account.
- * BENCH_NODE_PROFILE=<dir> profiles the node, BENCH_WORKER_PROFILE=<dir> the pRuntimes and pherries.
+ * The network `npm run devnet` runs (see `@phala-ts/cli/devnet`), on loopback for benchmarks: a
+ * validator node with 100 ms blocks, a gatekeeper and two cluster workers, each a `phala pruntime`
+ * with its own `phala pherry`, cluster 0 and its keys; no example contracts (each bench deploys
+ * its own), a fresh temp data dir, ports the system picks.
+ * BENCH_NODE_PROFILE=<dir> profiles the node, BENCH_WORKER_PROFILE=<dir> the pRuntimes and pherries;
+ * BENCH_NETWORK_LOGS=<dir> keeps every process's log there.
  */
 
-const PHALA = fileURLToPath(new URL("../../packages/cli/bin/phala.js", import.meta.url));
 export const runtime: ReturnType<typeof createPhalaRuntime> = createPhalaRuntime();
 type RuntimeCall = Parameters<typeof runtime.encodeCall>[0];
-const sr = devAccounts("sr25519");
-
-/** A `phala` child process that logged "ready". */
-export interface PhalaProcess {
-  readonly child: ChildProcess;
-  /** The URL of its "listening" line, if any. */
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** Every child still running, so that an exit or a signal never leaves one behind. */
-const live = new Set<ChildProcess>();
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once("exit", () => live.delete(child));
-}
-const killLive = () => {
-  for (const child of live) child.kill("SIGKILL");
-};
-const onSignal = () => {
-  killLive();
-  process.exit(130);
-};
-
-/**
- * Starts `phala <args> --log-format json`; resolves once it logs "ready". Keeps only its last log
- * lines, unless BENCH_NETWORK_LOGS=<dir> asks for every line in `<dir>/<name>.log`.
- */
-async function spawnPhala(name: string, args: readonly string[]): Promise<PhalaProcess> {
-  const logDir = process.env["BENCH_NETWORK_LOGS"];
-  const log = logDir === undefined ? undefined : createWriteStream(join(logDir, `${name}.log`));
-  const profile = process.env["BENCH_WORKER_PROFILE"];
-  const nodeFlags = profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
-  const child = spawn(process.execPath, [...nodeFlags, PHALA, ...args, "--log-format", "json"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  track(child);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  void exited.then(() => log?.end());
-  const recent: string[] = [];
-  let url = "";
-  await new Promise<void>((resolve, reject) => {
-    let buffer = "";
-    // Read stderr to the end, so that a chatty process never blocks on a full pipe.
-    child.stderr!.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split("\n");
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        log?.write(`${line}\n`);
-        recent.push(line);
-        if (recent.length > 10) recent.shift();
-        let record: { msg?: unknown; url?: unknown };
-        try {
-          record = JSON.parse(line);
-        } catch {
-          continue;
-        }
-        if (typeof record.msg === "string" && record.msg.includes("listening")) url = String(record.url);
-        if (record.msg === "ready") resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`phala ${args[0]} exited with ${code}:\n${recent.join("\n")}`)));
-  });
-  return {
-    child,
-    url,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
 
 export interface Worker {
-  readonly name: string;
-  readonly pruntime: PhalaProcess;
-  pherry?: PhalaProcess;
+  readonly name: PRuntimeName;
   /** The pRuntime's HTTP API. */
   readonly url: string;
   readonly identity: Uint8Array;
@@ -126,7 +44,7 @@ export interface Worker {
 export const infoOf = async (url: string): Promise<PRuntimePublicInfo> =>
   (await fetch(`${url}/info`)).json() as Promise<PRuntimePublicInfo>;
 
-export async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -152,6 +70,20 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
 export const phatCall = (type: string, value: unknown): RuntimeCall =>
   ({ type: "PhalaPhatContracts", value: { type, value } }) as RuntimeCall;
 
+/** `--cpu-prof` into `dir`, or nothing. */
+const profileFlags = (dir: string | undefined): string[] =>
+  dir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${dir}`];
+
+/** Node.js flags for each child, from BENCH_NODE_PROFILE and BENCH_WORKER_PROFILE. */
+function execArgv(): Partial<Record<ProcessName, string[]>> {
+  const node = profileFlags(process.env["BENCH_NODE_PROFILE"]);
+  const worker = profileFlags(process.env["BENCH_WORKER_PROFILE"]);
+  return { node, gk: worker, w1: worker, w2: worker, "gk-pherry": worker, "w1-pherry": worker, "w2-pherry": worker };
+}
+
+/** Exit at once on Ctrl-C: the `exit` handlers stop the children and remove the temp dir. */
+const onSignal = () => process.exit(130);
+
 export interface DeployedContract {
   readonly id: Uint8Array;
   readonly keys: PublicKeys;
@@ -159,16 +91,29 @@ export interface DeployedContract {
 
 /** The running network; `stop` ends every process and removes the temp dir, whatever state it is in. */
 export class LocalNetwork {
-  readonly cluster = clusterIdFromIndex(0n);
-  readonly workers: Worker[] = [];
-  node!: NodeProcess;
-  rpc!: Rpc;
-  genesisHash!: Uint8Array;
-  clusterKeys!: PublicKeys;
+  readonly workers: Worker[];
+  readonly rpc: Rpc;
+  readonly genesisHash: Uint8Array;
+  readonly cluster: Uint8Array;
+  readonly clusterKeys: PublicKeys;
 
-  #onExit: (() => void) | undefined;
+  private constructor(
+    readonly dir: string,
+    readonly devnet: Devnet,
+    parts: Pick<LocalNetwork, "workers" | "rpc" | "genesisHash" | "clusterKeys">,
+    readonly onExit: () => void,
+  ) {
+    this.workers = parts.workers;
+    this.rpc = parts.rpc;
+    this.genesisHash = parts.genesisHash;
+    this.cluster = fromHex(devnet.cluster);
+    this.clusterKeys = parts.clusterKeys;
+  }
 
-  private constructor(readonly dir: string) {}
+  /** The node's RPC address (`ws://`; the same port answers HTTP). */
+  get nodeUrl(): string {
+    return this.devnet.node.ws;
+  }
 
   /** The gatekeeper and the two cluster workers, in that order. */
   get gk(): Worker {
@@ -183,106 +128,58 @@ export class LocalNetwork {
 
   /** Starts everything up to a cluster with its keys on both workers; `funded` get 1,000,000 PHA in genesis. */
   static async start(funded: readonly Uint8Array[]): Promise<LocalNetwork> {
-    const network = new LocalNetwork(mkdtempSync(join(tmpdir(), "phala-bench-network-")));
-    network.#onExit = () => {
-      killLive();
-      rmSync(network.dir, { recursive: true, force: true });
-    };
-    process.on("exit", network.#onExit);
+    const dir = mkdtempSync(join(tmpdir(), "phala-bench-network-"));
+    const onExit = () => rmSync(dir, { recursive: true, force: true });
+    process.on("exit", onExit);
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    let devnet: Devnet | undefined;
+    let rpc: Rpc | undefined;
     try {
-      await network.#start(funded);
-      return network;
+      devnet = await startDevnet({
+        dataDir: dir,
+        fresh: true,
+        rpcPort: 0,
+        pruntimePort: 0,
+        blockTimeMs: 100,
+        deploy: false,
+        endowments: funded.map((account) => ({ account, free: 1_000_000n * PHA })),
+        execArgv: execArgv(),
+        // A child that exits during a bench is restarted; its figures are then suspect: say so.
+        onEvent: (event) => {
+          if (event.type === "exited") console.log(`  (devnet: ${event.name} exited, ${event.how}; restarting)`);
+          if (event.type === "warning") console.log(`  (devnet: ${event.message})`);
+        },
+      });
+      const names = ["gk", "w1", "w2"] as const;
+      const workers = await Promise.all(
+        names.map(async (name): Promise<Worker> => {
+          const { url } = devnet!.pruntimes[name];
+          const info = await infoOf(url);
+          return { name, url, identity: fromHex(info.identityPublicKey), ecdh: fromHex(info.ecdhPublicKey) };
+        }),
+      );
+      rpc = await Rpc.open(devnet.node.ws);
+      const genesisHash = fromHex(await rpc.call<string>("chain_getBlockHash", [0]));
+      const keys = await rpc.call<string | null>("state_getStorage", [toHex(clusterKeysKey(fromHex(devnet.cluster)))]);
+      if (keys === null) throw new Error(`the devnet is ready but cluster ${devnet.cluster} has no keys`);
+      const clusterKeys = publicKeysCodec.dec(fromHex(keys));
+      return new LocalNetwork(dir, devnet, { workers, rpc, genesisHash, clusterKeys }, onExit);
     } catch (error) {
-      await network.stop();
+      rpc?.close();
+      await devnet?.stop();
+      LocalNetwork.#release(dir, onExit);
       throw error;
     }
   }
 
-  async #start(funded: readonly Uint8Array[]): Promise<void> {
-    const names = ["gk", "w1", "w2"] as const;
-    const pruntimes = await Promise.allSettled(
-      names.map((name) =>
-        spawnPhala(`${name}-pruntime`, ["pruntime", "--port", "0", "--data-dir", join(this.dir, name)]),
-      ),
-    );
-    for (const [i, started] of pruntimes.entries()) {
-      if (started.status === "rejected") continue;
-      const info = await infoOf(started.value.url);
-      this.workers.push({
-        name: names[i]!,
-        pruntime: started.value,
-        url: started.value.url,
-        identity: fromHex(info.identityPublicKey),
-        ecdh: fromHex(info.ecdhPublicKey),
-      });
-    }
-    const failed = pruntimes.find((p) => p.status === "rejected");
-    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
-
-    const dev = devSpec();
-    const measurement = fromHex((await infoOf(this.gk.url)).measurement);
-    const spec = {
-      ...dev,
-      blockTimeMs: 100,
-      attestation: { ...dev.attestation, allowSimulated: true, pruntimeAllowList: [measurement] },
-      genesis: {
-        ...dev.genesis,
-        balances: [...dev.genesis.balances, ...funded.map((a) => [a, 1_000_000n * PHA] as const)],
-      },
-    };
-    const specPath = join(this.dir, "spec.json");
-    writeFileSync(specPath, JSON.stringify(specToJson(spec)));
-    this.node = await startNode(specPath, join(this.dir, "node"));
-    track(this.node.child);
-    this.rpc = await Rpc.open(this.node.url);
-    this.genesisHash = fromHex(await this.rpc.call<string>("chain_getBlockHash", [0]));
-
-    const operators = ["//Bob", "//Charlie", "//Dave"];
-    const pherries = await Promise.allSettled(
-      this.workers.map(async (worker, i) => {
-        worker.pherry = await spawnPhala(`${worker.name}-pherry`, [
-          "pherry",
-          "--node",
-          this.node.url,
-          "--pruntime",
-          worker.url,
-          "--operator",
-          operators[i]!,
-          "--poll-interval",
-          "50",
-        ]);
-      }),
-    );
-    const pherryFailed = pherries.find((p) => p.status === "rejected");
-    if (pherryFailed !== undefined) throw (pherryFailed as PromiseRejectedResult).reason;
-    for (const worker of this.workers) {
-      await until(() => this.read(workerRecordKey(worker.identity), decodeWorkerRecord), 60_000, "registration");
-    }
-    await this.sudo({
-      type: "PhalaRegistry",
-      value: { type: "registerGatekeeper", value: { gatekeeper: this.gk.identity } },
-    } as RuntimeCall);
-    await until(() => this.read(KEY_HIERARCHY_STORAGE.masterPubkey, masterPubkeyCodec.dec), 60_000, "the master key");
-    await this.sudo(
-      phatCall("addCluster", {
-        workers: [this.w1.identity, this.w2.identity],
-        permission: { type: "Public", value: undefined },
-      }),
-    );
-    this.clusterKeys = await until(
-      () => this.read(clusterKeysKey(this.cluster), publicKeysCodec.dec),
-      60_000,
-      "the cluster's keys",
-    );
-    for (const worker of [this.w1, this.w2]) {
-      await until(
-        async () => ((await infoOf(worker.url)).clusters.length === 1 ? true : undefined),
-        60_000,
-        `${worker.name} to hold the cluster key`,
-      );
-    }
+  static #release(dir: string, onExit: () => void): void {
+    const logDir = process.env["BENCH_NETWORK_LOGS"];
+    if (logDir !== undefined) cpSync(join(dir, "logs"), logDir, { recursive: true });
+    rmSync(dir, { recursive: true, force: true });
+    process.off("exit", onExit);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 
   async read<T>(key: Uint8Array, dec: (bytes: Uint8Array) => T): Promise<T | undefined> {
@@ -299,15 +196,6 @@ export class LocalNetwork {
 
   nextNonce(who: Uint8Array): Promise<number> {
     return this.rpc.call<number>("system_accountNextIndex", [toHex(who)]);
-  }
-
-  async submit(from: Keypair, call: RuntimeCall): Promise<void> {
-    const xt = this.sign(from, runtime.encodeCall(call), await this.nextNonce(from.accountId));
-    await this.rpc.call("author_submitExtrinsic", [toHex(xt)]);
-  }
-
-  sudo(call: RuntimeCall): Promise<void> {
-    return this.submit(sr.Alice, { type: "Sudo", value: { type: "sudo", value: { call } } } as RuntimeCall);
   }
 
   /** `executed` of `contract` on a worker's /info (commands run there, init included). */
@@ -387,21 +275,18 @@ export class LocalNetwork {
 
   /** Process ids of every child, by role. */
   pids(): Record<string, number | undefined> {
-    const pids: Record<string, number | undefined> = { node: this.node?.child.pid };
+    const live = this.devnet.pids();
+    const pids: Record<string, number | undefined> = { node: live.node };
     for (const worker of this.workers) {
-      pids[`${worker.name} pRuntime`] = worker.pruntime.child.pid;
-      pids[`${worker.name} pherry`] = worker.pherry?.child.pid;
+      pids[`${worker.name} pRuntime`] = live[worker.name];
+      pids[`${worker.name} pherry`] = live[`${worker.name}-pherry`];
     }
     return pids;
   }
 
   async stop(): Promise<void> {
-    this.rpc?.close();
-    await Promise.allSettled(this.workers.map((w) => w.pherry?.stop()));
-    await Promise.allSettled([...this.workers.map((w) => w.pruntime.stop()), this.node?.stop()]);
-    rmSync(this.dir, { recursive: true, force: true });
-    if (this.#onExit !== undefined) process.off("exit", this.#onExit);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    this.rpc.close();
+    await this.devnet.stop();
+    LocalNetwork.#release(this.dir, this.onExit);
   }
 }

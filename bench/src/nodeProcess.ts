@@ -15,30 +15,30 @@ export interface NodeProcess {
  * it logs "ready". With `validator`, it authors and finalizes blocks as //Alice; without, it serves
  * the chain in its database. BENCH_NODE_PROFILE=<dir> writes a V8 CPU profile of the node there.
  */
-export async function startNode(
+export function startNode(
   specPath: string,
   basePath: string,
   { validator = true }: { validator?: boolean } = {},
 ): Promise<NodeProcess> {
+  return spawnNode([
+    "--chain",
+    specPath,
+    "--base-path",
+    basePath,
+    ...(validator ? ["--validator", "--key", "//Alice"] : []),
+  ]);
+}
+
+/** `phala node <args> --rpc-port 0` (e.g. `["--dev"]`); resolves once it logs "ready". */
+export async function spawnNode(args: readonly string[]): Promise<NodeProcess> {
   const profile = process.env["BENCH_NODE_PROFILE"];
   const nodeFlags = profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
   const child = spawn(
     process.execPath,
-    [
-      ...nodeFlags,
-      PHALA,
-      "node",
-      "--chain",
-      specPath,
-      "--base-path",
-      basePath,
-      ...(validator ? ["--validator", "--key", "//Alice"] : []),
-      "--rpc-port",
-      "0",
-      "--log-format",
-      "json",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    [...nodeFlags, PHALA, "node", ...args, "--rpc-port", "0", "--log-format", "json"],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = await new Promise<string>((resolve, reject) => {

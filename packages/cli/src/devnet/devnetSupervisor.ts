@@ -12,6 +12,7 @@ import {
   type StageOutcome,
   workersRegistered,
 } from "./bootstrapStages.js";
+import { type ChildExecArgv, checkExecArgv } from "./childExecArgv.js";
 import { acquireLock, type DataDirLock } from "./dataDirLock.js";
 import { DevnetError } from "./devnetError.js";
 import {
@@ -27,6 +28,7 @@ import {
 import { checkBlockTime, checkPRuntimePort, DEFAULT_BLOCK_TIME_MS, preflight } from "./devnetPreflight.js";
 import { type DevnetState, newState, resolvePorts, writeState } from "./devnetState.js";
 import { examplesDeployed } from "./exampleContracts.js";
+import { type BalanceEntry, checkEndowments, type Endowment, withEndowments } from "./genesisEndowments.js";
 import { runPhala } from "./phalaChild.js";
 import { type ProgressReporter, silentProgress } from "./progressReporter.js";
 import type { DevnetSummary } from "./readyReport.js";
@@ -52,6 +54,10 @@ export interface DevnetOptions {
   /** How long one bootstrap stage may take (default 180 s). */
   readonly stageTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
+  /** Genesis balances besides the dev accounts', written into the spec on the first start only. */
+  readonly endowments?: readonly Endowment[];
+  /** Node.js flags per child, each with its value after `=` (`{ node: ["--cpu-prof", "--cpu-prof-dir=/tmp/p"] }`). */
+  readonly execArgv?: ChildExecArgv;
 }
 
 export type DevnetEvent =
@@ -92,6 +98,7 @@ export class DevnetSupervisor {
   /** Checks after ready, one after the other. */
   #maintenance: Promise<void> = Promise.resolve();
   readonly #killAll = () => this.kill();
+  readonly #endowments: ReadonlyMap<string, bigint>;
 
   constructor(options: DevnetOptions = {}) {
     this.#options = options;
@@ -99,6 +106,8 @@ export class DevnetSupervisor {
     this.#progress = options.progress ?? silentProgress;
     if (options.blockTimeMs !== undefined) checkBlockTime(options.blockTimeMs);
     checkPRuntimePort(options.pruntimePort);
+    this.#endowments = checkEndowments(options.endowments ?? []);
+    if (options.execArgv !== undefined) checkExecArgv(options.execArgv);
   }
 
   /** Live pids by process (undefined while one is down). */
@@ -148,6 +157,8 @@ export class DevnetSupervisor {
         `the block time is fixed when the devnet is created: ${specBlockTime} ms (spec.json); --block-time ignored`,
       );
     }
+    if (resumed && this.#endowments.size > 0)
+      this.#warn("genesis balances are fixed when the devnet is created (spec.json): endowments ignored");
     this.#state = { ...(previous ?? newState(ports, blockTimeMs)), ports, blockTimeMs };
     this.#identities = { ...this.#state.identities };
     await this.#saveState();
@@ -260,6 +271,7 @@ export class DevnetSupervisor {
               "--checkpoint-every",
               String(CHECKPOINT_EVERY),
             ],
+            execArgv: this.#execArgv(name),
           }),
         }),
       );
@@ -282,6 +294,7 @@ export class DevnetSupervisor {
             "--rpc-port",
             String(this.#state.ports.node),
           ],
+          execArgv: this.#execArgv("node"),
         }),
       }),
     );
@@ -306,10 +319,15 @@ export class DevnetSupervisor {
             ],
             // The operator's secret stays out of the process list (dev keys, but still).
             env: { PHALA_PHERRY_OPERATOR: OPERATORS[name] },
+            execArgv: this.#execArgv(pherryOf(name)),
           }),
         }),
       );
     }
+  }
+
+  #execArgv(name: ProcessName): readonly string[] {
+    return this.#options.execArgv?.[name] ?? [];
   }
 
   #add(child: SupervisedProcess): void {
@@ -401,12 +419,18 @@ export class DevnetSupervisor {
   }
 
   /**
-   * The dev chain spec (`phala build-spec --chain dev`) with this devnet's block time and the
-   * running pRuntime build admitted (the sim platform's measurement, as /info shows it).
+   * The dev chain spec (`phala build-spec --chain dev`) with this devnet's block time, the running
+   * pRuntime build admitted (the sim platform's measurement, as /info shows it) and the endowments.
    */
   async #writeSpec(template: string, blockTimeMs: number, infos: readonly PRuntimePublicInfo[]): Promise<void> {
-    const spec = JSON.parse(template) as { blockTimeMs: number; attestation: Record<string, unknown> };
+    const spec = JSON.parse(template) as {
+      blockTimeMs: number;
+      properties: { ss58Format: number };
+      attestation: Record<string, unknown>;
+      genesis: { balances: BalanceEntry[] };
+    };
     spec.blockTimeMs = blockTimeMs;
+    spec.genesis.balances = withEndowments(spec.genesis.balances, this.#endowments, spec.properties.ss58Format);
     spec.attestation["allowSimulated"] = true;
     spec.attestation["pruntimeAllowList"] = [...new Set(infos.map((info) => info.measurement))];
     await writeFile(this.paths.spec, `${JSON.stringify(spec, null, 2)}\n`);

@@ -8,10 +8,15 @@ const EXIT_WITH_PARENT = new URL("../../dist/devnet/exitWithParent.js", import.m
 /**
  * Starts `phala <args> --log-format json` in its own process group (a Ctrl-C in the terminal
  * reaches only the supervisor, which stops the children in order), with an IPC channel whose
- * closing tells the child its supervisor is gone.
+ * closing tells the child its supervisor is gone. `execArgv`: Node.js flags for the child.
  */
-export function spawnPhala(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", EXIT_WITH_PARENT, PHALA_BIN, ...args, "--log-format", "json"], {
+export function spawnPhala(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  execArgv: readonly string[] = [],
+): ChildProcess {
+  const argv = [...execArgv, "--import", EXIT_WITH_PARENT, PHALA_BIN, ...args, "--log-format", "json"];
+  return spawn(process.execPath, argv, {
     detached: true,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -34,8 +34,15 @@ export type ChildEvent =
 
 export interface SupervisedProcessOptions {
   readonly name: ProcessName;
-  /** The role's arguments and environment, read at each start (a port chosen by the kernel is kept). */
-  readonly command: () => { readonly args: readonly string[]; readonly env?: NodeJS.ProcessEnv };
+  /**
+   * The role's arguments, environment and Node.js flags, read at each start (a port chosen by the
+   * kernel is kept).
+   */
+  readonly command: () => {
+    readonly args: readonly string[];
+    readonly env?: NodeJS.ProcessEnv;
+    readonly execArgv?: readonly string[];
+  };
   /** Appended to, across restarts. */
   readonly logFile: string;
   /** Awaited before every start: what this child needs up first. */
@@ -176,8 +183,8 @@ export class SupervisedProcess {
   }
 
   #spawn(first: boolean): void {
-    const { args, env } = this.#options.command();
-    const child = spawnPhala(args, env);
+    const { args, env, execArgv } = this.#options.command();
+    const child = spawnPhala(args, env, execArgv);
     this.#child = child;
     const startedAt = Date.now();
     this.#readyAt = undefined;
