@@ -5,6 +5,7 @@ import { keypairFromUri } from "@phala-ts/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
 import { port } from "./options.js";
+import { stopped, stopSignal } from "./stopSignal.js";
 
 const pruning = (value: string) => {
   if (value === "archive") return undefined;
@@ -70,12 +71,9 @@ Examples:
         pruning: flags.pruning,
         logger,
       });
+      const stop = stopSignal();
       logger.info({ basePath }, "ready");
-      await new Promise<void>((resolve) => {
-        const shutdown = () => resolve();
-        process.once("SIGINT", shutdown);
-        process.once("SIGTERM", shutdown);
-      });
+      await stopped(stop);
       logger.info("shutting down");
       await node.stop();
       if (temporary) rmSync(basePath, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
 import { DEFAULT_NODE_URL, positiveInteger } from "./options.js";
+import { stopSignal } from "./stopSignal.js";
 
 interface PherryFlags {
   node: string;
@@ -86,11 +87,9 @@ Examples:
         reregisterAfterMs: flags.reregisterAfter * 1000,
         logger,
       });
-      const stop = new AbortController();
-      process.once("SIGINT", () => stop.abort());
-      process.once("SIGTERM", () => stop.abort());
+      const stop = stopSignal();
       logger.info({ node: pherry.rpc.url, pruntime: pherry.pruntime.url }, "ready");
-      await pherry.run(stop.signal);
+      await pherry.run(stop);
       logger.info("pherry stopped");
     });
 }

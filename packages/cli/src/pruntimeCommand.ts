@@ -3,6 +3,7 @@ import type { PlatformKind } from "@phala-ts/pruntime";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
 import { port, positiveInteger } from "./options.js";
+import { stopped, stopSignal } from "./stopSignal.js";
 
 interface PRuntimeFlags {
   platform: PlatformKind;
@@ -78,11 +79,9 @@ Examples:
         checkpointEvery: flags.checkpointEvery,
         logger,
       });
+      const stop = stopSignal();
       logger.info({ dataDir: resolve(flags.dataDir) }, "ready");
-      await new Promise<void>((done) => {
-        process.once("SIGINT", () => done());
-        process.once("SIGTERM", () => done());
-      });
+      await stopped(stop);
       logger.info("shutting down");
       await running.stop();
     });
