@@ -1,5 +1,6 @@
 import { cpus } from "node:os";
 import { sr25519Ready } from "@phala-ts/core";
+import { commandPathRows } from "./commandPath.bench.js";
 import { contractEngineRows } from "./contractEngine.bench.js";
 import { contractNetworkRows } from "./contractNetwork.bench.js";
 import { dcapVerifyRows } from "./dcapVerify.bench.js";
@@ -35,6 +36,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   queries: () => queryServiceRows(quick),
   "contract-network": () => contractNetworkRows(quick),
   devnet: () => devnetRows(quick),
+  "command-path": () => commandPathRows(quick),
 };
 const rows: Row[] = [];
 for (const [name, suite] of Object.entries(suites))

@@ -6,6 +6,9 @@ export { createPhalaRuntime, PHALA_RUNTIME_VERSION } from "./pallets/phalaRuntim
 export { AccountInfoType } from "./pallets/system.js";
 export * from "./rpc/server/index.js";
 export { addressOf, MultiAddressType } from "./runtime/multiAddress.js";
-export { ChainService, type ChainServiceOptions } from "./service/chainService.js";
+export { type BlockLimits, BlockProducer, DEFAULT_BLOCK_LIMITS } from "./service/blockProducer.js";
+export { ChainService, type ChainServiceOptions, type ProducedBlock } from "./service/chainService.js";
+export { createNodePool, nextMqSequence } from "./service/nodePool.js";
+export { registerNodeRpc } from "./service/nodeRpc.js";
 export { type NodeOptions, type RunningNode, startNode } from "./service/runNode.js";
 export * from "./txpool/index.js";

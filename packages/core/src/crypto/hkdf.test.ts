@@ -1,3 +1,5 @@
+import { hkdfSync } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes/bytes.js";
 import { hkdfSha256, KdfError } from "./hkdf.js";
@@ -37,6 +39,22 @@ describe("hkdfSha256", () => {
       expect(okm).toBeInstanceOf(Uint8Array);
       expect(toHex(okm)).toBe(c.okm);
     }
+  });
+
+  it("agrees with node's hkdfSync for any key, salt, info and length", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.uint8Array({ maxLength: 1024 }),
+        fc.integer({ min: 1, max: 255 * 32 }),
+        (ikm, salt, info, length) => {
+          const expected = new Uint8Array(hkdfSync("sha256", ikm, salt, info, length));
+          expect(toHex(hkdfSha256(ikm, salt, info, length))).toBe(toHex(expected));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("rejects out-of-range lengths and over-long info with KdfError", () => {

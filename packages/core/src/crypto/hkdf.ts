@@ -1,4 +1,4 @@
-import { hkdfSync } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { PhalaError } from "../errors/phalaError.js";
 
 export type KdfErrorCode = "KDF_INFO_TOO_LONG" | "KDF_INVALID_LENGTH";
@@ -21,5 +21,23 @@ export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, 
       length: info.length,
     });
   }
-  return new Uint8Array(hkdfSync("sha256", ikm, salt, info, length));
+  // Extract and expand with HMAC directly: node's hkdfSync costs twice as much per call (it builds
+  // a key object and a job), and every contract command derives several keys.
+  const prk = createHmac("sha256", salt.length === 0 ? ZERO_SALT : salt)
+    .update(ikm)
+    .digest();
+  const okm = new Uint8Array(Math.ceil(length / 32) * 32);
+  let previous: Uint8Array = new Uint8Array(0);
+  for (let i = 0; i * 32 < length; i++) {
+    previous = createHmac("sha256", prk)
+      .update(previous)
+      .update(info)
+      .update(Uint8Array.of(i + 1))
+      .digest();
+    okm.set(previous, i * 32);
+  }
+  prk.fill(0);
+  return okm.length === length ? okm : okm.slice(0, length);
 }
+
+const ZERO_SALT = new Uint8Array(32);

@@ -36,6 +36,15 @@ function der(prefix: Uint8Array, key: Uint8Array): Buffer {
   return out;
 }
 
+/**
+ * The peer's key as a KeyObject. JWK, not DER: OpenSSL 3 decodes an SPKI through its generic
+ * decoder chain, about 75 µs, where a JWK becomes a raw key in about 7 µs (same key, same checks).
+ */
+function x25519PublicKeyObject(publicKey: Uint8Array): KeyObject {
+  const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString("base64url");
+  return createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
+}
+
 function rawPublicKey(publicKey: KeyObject): Uint8Array {
   return new Uint8Array(publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length));
 }
@@ -52,7 +61,7 @@ class NodeX25519Keypair implements X25519Keypair {
 
   sharedSecret(peerPublic: Uint8Array): Uint8Array {
     assertLength(peerPublic, X25519_KEY_LENGTH, "x25519 peer public key");
-    const publicKey = createPublicKey({ key: der(SPKI_PREFIX, peerPublic), format: "der", type: "spki" });
+    const publicKey = x25519PublicKeyObject(peerPublic);
     let raw: Buffer;
     try {
       raw = diffieHellman({ privateKey: this.#privateKey, publicKey });

@@ -38,7 +38,7 @@ export class BlockExecution {
     readonly preDigests: readonly DigestItem[],
   ) {
     const block = { number: parent.number + 1, parentHash: parent.hash };
-    this.exec = new ExecutionContext(new StateOverlay(parent.state), block);
+    this.exec = new ExecutionContext(new StateOverlay(parent.state), block, chain.verifiedMessages);
     for (const pallet of runtime.pallets) pallet.hooks?.onInitialize?.(this.exec);
   }
 

@@ -11,7 +11,9 @@ import { systemStorage } from "../pallets/system.js";
 import type { Runtime, RuntimeCall } from "../runtime/runtime.js";
 import type { StorageReader } from "../runtime/storageItem.js";
 import type { DispatchInfo } from "../runtime/weight.js";
+import type { DecodedExtrinsic, DecodedExtrinsics } from "./decodedExtrinsics.js";
 import { TransactionInvalidError } from "./transactionValidity.js";
+import type { VerifiedMessages } from "./verifiedMessages.js";
 import type { VerifiedSignatures } from "./verifiedSignatures.js";
 
 /** An extrinsic whose format, call and signature have been checked against a chain state. */
@@ -26,6 +28,10 @@ export interface CheckedExtrinsic {
 export interface ChainContext {
   /** Signatures this node already verified (its own producer's shortcut; absent when importing). */
   readonly verifiedSignatures?: VerifiedSignatures;
+  /** Offchain messages whose signature this node verified (the pool's, trusted by its own producer). */
+  readonly verifiedMessages?: VerifiedMessages;
+  /** Extrinsics already decoded, by hash (the pool's decoding, reused by the producer). */
+  readonly decodedExtrinsics?: DecodedExtrinsics;
   readonly genesisHash: Uint8Array;
   readonly maxExtrinsicSize: number;
 }
@@ -42,10 +48,7 @@ export function checkExtrinsic(
   blockNumber: number,
   bytes: Uint8Array,
 ): CheckedExtrinsic {
-  const extrinsic = decodeExtrinsic(bytes, { maxSize: chain.maxExtrinsicSize });
-  const call = runtime.decodeCall(extrinsic.call);
-  const info = runtime.dispatchInfo(call);
-  const hash = blake2_256(bytes);
+  const { extrinsic, call, info, hash } = decode(runtime, chain, bytes);
   const signed = extrinsic.signed;
   if (signed === undefined) {
     if (runtime.requiredOrigin(call) !== "none") throw new TransactionInvalidError("BadSigner", { why: "unsigned" });
@@ -75,3 +78,18 @@ export function checkExtrinsic(
 }
 
 const ZERO_HASH = new Uint8Array(32);
+
+/** The extrinsic and its call, decoded, from the chain's cache when it has already seen these bytes. */
+function decode(runtime: Runtime, chain: ChainContext, bytes: Uint8Array): DecodedExtrinsic & { hash: Uint8Array } {
+  const cache = chain.decodedExtrinsics;
+  // Only bytes that pass the size check are hashed first: anything else fails decoding as before.
+  const cacheable = cache !== undefined && bytes instanceof Uint8Array && bytes.length <= chain.maxExtrinsicSize;
+  const hash = cacheable ? blake2_256(bytes) : undefined;
+  const known = hash === undefined ? undefined : cache?.get(hash);
+  if (known !== undefined && hash !== undefined) return { ...known, hash };
+  const extrinsic = decodeExtrinsic(bytes, { maxSize: chain.maxExtrinsicSize });
+  const call = runtime.decodeCall(extrinsic.call);
+  const decoded = { extrinsic, call, info: runtime.dispatchInfo(call) };
+  if (hash !== undefined) cache?.add(hash, decoded);
+  return { ...decoded, hash: hash ?? blake2_256(bytes) };
+}

@@ -48,7 +48,8 @@ export function importBlock(
   const set = activeAuthorities(parent.state);
   const unsealed = verifySeal(header, set.authorities);
   const preDigests = unsealed.digests.filter((item) => item.type === "preRuntime");
-  const execution = new BlockExecution(runtime, { ...chain, verifiedSignatures: undefined }, parent, preDigests);
+  const trustNothing = { ...chain, verifiedSignatures: undefined, verifiedMessages: undefined };
+  const execution = new BlockExecution(runtime, trustNothing, parent, preDigests);
   for (const [index, bytes] of extrinsics.entries()) {
     try {
       execution.apply(execution.check(bytes));

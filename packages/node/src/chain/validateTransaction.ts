@@ -107,7 +107,10 @@ export function validateTransaction(
     // Messages next in line are checked in full now (later ones when revalidation reaches them), so
     // that a forged message or batch is refused before it can cost its submitter a fee.
     if (first.sequence === expected) {
-      const rejection = single ? mq?.checkSignedMessage(best.state, first) : mq?.checkSignedBatch(best.state, messages);
+      const verified = chain.verifiedMessages;
+      const rejection = single
+        ? mq?.checkSignedMessage(best.state, first, verified)
+        : mq?.checkSignedBatch(best.state, messages, verified);
       if (rejection !== undefined) throw new TransactionInvalidError("BadProof", { mq: rejection });
     }
     // A tag per sequence: two transactions carrying any same message conflict in the pool, and the

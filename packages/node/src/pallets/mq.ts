@@ -13,6 +13,7 @@ import {
   verifySignedMessage,
 } from "@phala-ts/core";
 import type { Codec } from "@polkadot-api/substrate-bindings";
+import type { VerifiedMessages } from "../chain/verifiedMessages.js";
 import type { ExecutionContext } from "../runtime/context.js";
 import { DispatchError, PalletErrors } from "../runtime/dispatchError.js";
 import { bindStorage, call, definePallet } from "../runtime/pallet.js";
@@ -201,18 +202,24 @@ export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers
   });
   return Object.assign(pallet, {
     /** The pool's pre-check: the same sender, sequence and signature rules as dispatch, read-only. */
-    checkSignedMessage: (state: StorageReader, signed: SignedMessage) => checkSigned(state, signed, resolveSenderKey),
+    checkSignedMessage: (state: StorageReader, signed: SignedMessage, verified?: VerifiedMessages) =>
+      checkSigned(state, signed, resolveSenderKey, verified),
     /**
      * The pool's pre-check of a batch whose first message is next in line: its shape, then each
      * message as dispatch would check it, in order. Messages after the first one on an on-chain
      * topic are checked for their shape only: its handler may change the sender's key (a master
      * key rotation), which dispatch, running the handler first, will see and this read cannot.
      */
-    checkSignedBatch: (state: StorageReader, batch: readonly SignedMessage[]): MqBatchRejection | undefined => {
+    checkSignedBatch: (
+      state: StorageReader,
+      batch: readonly SignedMessage[],
+      verified?: VerifiedMessages,
+    ): MqBatchRejection | undefined => {
       const shape = checkBatchShape(batch);
       if (shape !== undefined) return shape;
       for (const signed of batch) {
-        const rejection = checkSigned(state, signed, resolveSenderKey, signed.sequence - batch[0]!.sequence);
+        const ahead = signed.sequence - batch[0]!.sequence;
+        const rejection = checkSigned(state, signed, resolveSenderKey, verified, ahead);
         if (rejection !== undefined) return rejection;
         if (isOnChainOnlyTopic(signed.message.destination)) break;
       }
@@ -252,6 +259,8 @@ function checkSigned(
   state: StorageReader,
   signed: SignedMessage,
   resolveSenderKey: SenderKeyResolver,
+  /** Signatures this node already verified (the pool's, for the producer); absent: verify. */
+  verified: VerifiedMessages | undefined,
   /** Messages of this sender taken before this one, beyond `state` (earlier in a batch). */
   ahead = 0n,
 ): MqRejection | undefined {
@@ -260,7 +269,9 @@ function checkSigned(
   const key = resolveSenderKey(state, sender);
   if (key === undefined) return "BadSender";
   if (signed.sequence !== storage.OffchainIngress.get(state, sender) + ahead) return "BadSequence";
-  if (!verifySignedMessage(signed, key)) return "BadSignature";
+  if (!(verified === undefined ? verifySignedMessage(signed, key) : verified.verify(signed, key))) {
+    return "BadSignature";
+  }
   return undefined;
 }
 
@@ -270,7 +281,7 @@ function acceptSigned(
   resolveSenderKey: SenderKeyResolver,
   onChainHandlers: ReadonlyMap<string, OnChainHandler>,
 ): void {
-  const rejection = checkSigned(exec.state, signed, resolveSenderKey);
+  const rejection = checkSigned(exec.state, signed, resolveSenderKey, exec.verifiedMessages);
   if (rejection !== undefined) throw errors.error(rejection);
   const { sender } = signed.message;
   storage.OffchainIngress.set(exec.state, sender, signed.sequence + 1n);

@@ -1,4 +1,5 @@
 import type { DigestItem } from "@phala-ts/core";
+import type { VerifiedMessages } from "../chain/verifiedMessages.js";
 import type { Origin } from "./origin.js";
 import type { StateOverlay } from "./overlay.js";
 
@@ -33,6 +34,8 @@ export class ExecutionContext {
   constructor(
     readonly state: StateOverlay,
     readonly block: BlockInfo,
+    /** Offchain message signatures already verified (only when this node's producer builds the block). */
+    readonly verifiedMessages?: VerifiedMessages,
   ) {}
 
   deposit(pallet: string, event: { type: string; value: unknown }, topics: readonly Uint8Array[] = []): void {

@@ -1,9 +1,14 @@
 import { byteKey, compareBytes, type Trie, type TrieChange } from "@phala-ts/core";
+import { AppendedVector } from "./appendedVector.js";
 
 interface Change {
   readonly key: Uint8Array;
-  readonly value: Uint8Array | null;
+  /** null: deleted. */
+  readonly value: Uint8Array | AppendedVector | null;
 }
+
+const bytesOf = (value: Uint8Array | AppendedVector | null): Uint8Array | null =>
+  value instanceof AppendedVector ? value.bytes() : value;
 
 /**
  * Block execution state: reads fall through nested transaction layers to the block's base trie;
@@ -19,12 +24,29 @@ export class StateOverlay {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
+    const change = this.#latest(byteKey(key));
+    if (change !== undefined) return bytesOf(change.value) ?? undefined;
+    return this.#base.get(key);
+  }
+
+  /**
+   * Appends an encoded item to the vector stored at `key` (`absent()` when there is none) without
+   * rewriting it: the bytes are made when the value is read (`get`, `changes`).
+   */
+  append(key: Uint8Array, item: Uint8Array, absent: () => Uint8Array, what: string): void {
     const id = byteKey(key);
+    const change = this.#latest(id);
+    const current = change === undefined ? this.#base.get(key) : change.value;
+    const base = current === null || current === undefined ? absent() : current;
+    this.#top().set(id, { key, value: AppendedVector.onto(base, item, what) });
+  }
+
+  #latest(id: string): Change | undefined {
     for (let i = this.#layers.length - 1; i >= 0; i--) {
       const change = this.#layers[i]!.get(id);
-      if (change !== undefined) return change.value ?? undefined;
+      if (change !== undefined) return change;
     }
-    return this.#base.get(key);
+    return undefined;
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
@@ -84,7 +106,7 @@ export class StateOverlay {
   changes(): TrieChange[] {
     if (this.#layers.length !== 1) throw new Error("changes() inside an open transaction");
     return [...this.#layers[0]!.values()]
-      .map((c): TrieChange => [c.key, c.value])
+      .map((c): TrieChange => [c.key, bytesOf(c.value)])
       .sort(([a], [b]) => compareBytes(a, b));
   }
 

@@ -21,6 +21,7 @@ import {
   Variant,
   Vector,
 } from "@polkadot-api/substrate-bindings";
+import { type ScaleWriter, type Write, withWriter, writerOf } from "./scaleWriter.js";
 
 /**
  * A SCALE type: its codec from substrate-bindings, plus the shape that Substrate metadata (v14's
@@ -81,55 +82,95 @@ function scaleType<T>(codec: Codec<T>, def: TypeDef, path: readonly string[] = [
   return { codec, def, path };
 }
 
-const primitive = <T>(codec: Codec<T>, name: Primitive) => scaleType(codec, { kind: "primitive", primitive: name });
+const primitive = <T>(codec: Codec<T>, name: Primitive, write: Write<T>) =>
+  scaleType(withWriter(codec, write, { leaf: true }), { kind: "primitive", primitive: name });
+
+const textEncoder = new TextEncoder();
+
+/** `Vec<u8>`: anything but bytes goes through substrate-bindings, as before. */
+const bytesCodec = Bytes();
+const writeBytes: Write<Uint8Array> = (w, value) => {
+  if (!(value instanceof Uint8Array)) return w.bytes(bytesCodec.enc(value));
+  w.compact(value.length);
+  w.bytes(value);
+};
+
+const compactCodec = <T extends number | bigint>(decode: (v: number | bigint) => T): Codec<T> =>
+  withWriter(
+    enhanceCodec(compact, (v: T) => v, decode),
+    (w: ScaleWriter, v: T) => w.compact(v),
+    { leaf: true },
+  );
+
+/** Writes each field of `fields` in order, by name. */
+function fieldsWriter(fields: readonly (readonly [string, AnyScaleType])[]): Write<Record<string, unknown>> {
+  const parts = fields.map(([name, type]) => [name, writerOf(type.codec)] as const);
+  return (w, value) => {
+    for (const [name, write] of parts) write(w, value[name]);
+  };
+}
+
+const u8Type = primitive(u8, "u8", (w, v) => w.u8(v));
 
 export const t = {
-  bool: primitive(bool, "bool"),
-  str: primitive(str, "str"),
-  u8: primitive(u8, "u8"),
-  u16: primitive(u16, "u16"),
-  u32: primitive(u32, "u32"),
-  u64: primitive(u64, "u64"),
-  u128: primitive(u128, "u128"),
-  unit: scaleType<undefined>(_void, { kind: "tuple", items: [] }),
+  bool: primitive(bool, "bool", (w, v) => w.u8(v ? 1 : 0)),
+  str: primitive(str, "str", (w, v) => {
+    const bytes = textEncoder.encode(v);
+    w.compact(bytes.length);
+    w.bytes(bytes);
+  }),
+  u8: u8Type,
+  u16: primitive(u16, "u16", (w, v) => w.u16(v)),
+  u32: primitive(u32, "u32", (w, v) => w.u32(v)),
+  u64: primitive(u64, "u64", (w, v) => w.u64(v)),
+  u128: primitive(u128, "u128", (w, v) => w.u128(v)),
+  unit: scaleType<undefined>(
+    withWriter(_void, () => {}, { leaf: true }),
+    { kind: "tuple", items: [] },
+  ),
 
   /** `Compact<u32>` as a number. */
   compactU32: scaleType(
-    enhanceCodec(
-      compact,
-      (v: number) => v,
-      (v) => Number(inRange(v, U32_MAX, "Compact<u32>")),
-    ),
-    { kind: "compact", inner: primitive(u32, "u32") },
+    compactCodec((v) => Number(inRange(v, U32_MAX, "Compact<u32>"))),
+    { kind: "compact", inner: primitive(u32, "u32", (w, v) => w.u32(v)) },
   ),
   /** `Compact<u64>` as a bigint. */
   compactU64: scaleType(
-    enhanceCodec(
-      compact,
-      (v: bigint) => v,
-      (v) => inRange(v, U64_MAX, "Compact<u64>"),
-    ),
-    { kind: "compact", inner: primitive(u64, "u64") },
+    compactCodec((v) => inRange(v, U64_MAX, "Compact<u64>")),
+    { kind: "compact", inner: primitive(u64, "u64", (w, v) => w.u64(v)) },
   ),
   /** `Compact<u128>` (balances) as a bigint. */
   compactU128: scaleType(
-    enhanceCodec(
-      compact,
-      (v: bigint) => v,
-      (v) => inRange(v, U128_MAX, "Compact<u128>"),
-    ),
-    { kind: "compact", inner: primitive(u128, "u128") },
+    compactCodec((v) => inRange(v, U128_MAX, "Compact<u128>")),
+    { kind: "compact", inner: primitive(u128, "u128", (w, v) => w.u128(v)) },
   ),
 
   /** `Vec<u8>`. */
-  bytes: scaleType(Bytes(), { kind: "sequence", inner: primitive(u8, "u8") }),
+  bytes: scaleType(withWriter(bytesCodec, writeBytes, { leaf: true }), { kind: "sequence", inner: u8Type }),
   /** `[u8; n]`. */
   fixed(length: number): ScaleType<Uint8Array> {
-    return scaleType(Bytes(length), { kind: "array", length, inner: primitive(u8, "u8") });
+    const reference = Bytes(length);
+    const codec = withWriter(
+      reference,
+      (w, v) => {
+        if (!(v instanceof Uint8Array)) return w.bytes(reference.enc(v));
+        // As substrate-bindings: a longer value is cut, a shorter one written as it is.
+        w.bytes(v.length === length ? v : v.subarray(0, length));
+      },
+      { leaf: true },
+    );
+    return scaleType(codec, { kind: "array", length, inner: u8Type });
   },
 
   vec<T>(inner: ScaleType<T>): ScaleType<T[]> {
-    return scaleType(Vector(inner.codec), { kind: "sequence", inner: inner });
+    const reference = Vector(inner.codec);
+    const item = writerOf(inner.codec);
+    const codec = withWriter(reference, (w, v) => {
+      if (!Array.isArray(v)) return w.bytes(reference.enc(v));
+      w.compact(v.length);
+      for (const value of v) item(w, value);
+    });
+    return scaleType(codec, { kind: "sequence", inner: inner });
   },
 
   option<T>(inner: ScaleType<T>): ScaleType<T | undefined> {
@@ -137,11 +178,21 @@ export const t = {
       { name: "None", index: 0, fields: [], unnamed: false },
       { name: "Some", index: 1, fields: [{ name: "", type: inner }], unnamed: true },
     ];
-    return scaleType(Option(inner.codec), { kind: "variant", variants }, ["Option"]);
+    const some = writerOf(inner.codec);
+    const codec = withWriter(Option(inner.codec), (w, v) => {
+      if (v === undefined) return w.u8(0);
+      w.u8(1);
+      some(w, v);
+    });
+    return scaleType(codec, { kind: "variant", variants }, ["Option"]);
   },
 
   tuple<const I extends readonly AnyScaleType[]>(...items: I): ScaleType<{ -readonly [K in keyof I]: TypeOf<I[K]> }> {
-    const codec = Tuple(...(items.map((i) => i.codec) as [Codec<unknown>]));
+    const reference = Tuple(...(items.map((i) => i.codec) as [Codec<unknown>]));
+    const parts = items.map((i) => writerOf(i.codec));
+    const codec = withWriter(reference as unknown as Codec<unknown[]>, (w, v) => {
+      for (const [i, write] of parts.entries()) write(w, v[i]);
+    });
     return scaleType(codec as unknown as Codec<{ -readonly [K in keyof I]: TypeOf<I[K]> }>, { kind: "tuple", items });
   },
 
@@ -150,9 +201,12 @@ export const t = {
     fields: F,
   ): ScaleType<{ [K in keyof F]: TypeOf<F[K]> }> {
     const codecs = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.codec])) as StringRecord<AnyCodec>;
-    const codec = Struct(codecs) as unknown as Codec<{ [K in keyof F]: TypeOf<F[K]> }>;
+    const codec = withWriter(
+      Struct(codecs) as unknown as Codec<Record<string, unknown>>,
+      fieldsWriter(Object.entries(fields)),
+    );
     return scaleType(
-      codec,
+      codec as unknown as Codec<{ [K in keyof F]: TypeOf<F[K]> }>,
       { kind: "composite", fields: Object.entries(fields).map(([name, type]) => ({ name, type })) },
       path,
     );
@@ -167,31 +221,43 @@ export const t = {
     const names = Object.keys(variants);
     const codecs: Record<string, AnyCodec> = {};
     const defs: VariantDef[] = [];
+    const writers = new Map<string, { readonly index: number; readonly write: Write<unknown> }>();
     for (const name of names) {
       const [index, spec] = variants[name]!;
       if (spec === undefined) {
         codecs[name] = _void;
         defs.push({ name, index, fields: [], unnamed: false });
+        writers.set(name, { index, write: () => {} });
       } else if (isScaleType(spec)) {
         codecs[name] = spec.codec;
         defs.push({ name, index, fields: [{ name: "", type: spec }], unnamed: true });
+        writers.set(name, { index, write: writerOf(spec.codec) });
       } else {
         const fields = Object.entries(spec).map(([field, type]) => ({ name: field, type }));
         codecs[name] = Struct(Object.fromEntries(fields.map((f) => [f.name, f.type.codec])) as StringRecord<AnyCodec>);
         defs.push({ name, index, fields, unnamed: false });
+        const write = fieldsWriter(fields.map((f) => [f.name, f.type] as const));
+        writers.set(name, { index, write: write as Write<unknown> });
       }
     }
     const indices = names.map((n) => variants[n]![0]);
-    const codec = Variant(codecs as StringRecord<AnyCodec>, indices as never) as unknown as Codec<VariantValue<V>>;
+    const reference = Variant(codecs as StringRecord<AnyCodec>, indices as never) as unknown as Codec<VariantValue<V>>;
+    const codec = withWriter(reference, (w, v) => {
+      const variant = writers.get(v.type);
+      if (variant === undefined) throw new Error(`${path.join("::") || "variant"}: no variant ${String(v.type)}`);
+      w.u8(variant.index);
+      variant.write(w, v.value);
+    });
     return scaleType(codec, { kind: "variant", variants: defs }, path);
   },
 
   /** A type known only once something else is built (a runtime's `RuntimeCall` inside `sudo`). */
   lazy<T>(resolve: () => ScaleType<T>): ScaleType<T> {
-    const codec = createCodec(
+    const reference = createCodec(
       (value: T) => resolve().codec.enc(value),
       createDecoder((bytes) => resolve().codec.dec(bytes)),
     );
+    const codec = withWriter(reference, (w, v) => writerOf(resolve().codec)(w, v));
     return scaleType(codec, { kind: "lazy", resolve });
   },
 

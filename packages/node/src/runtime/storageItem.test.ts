@@ -1,9 +1,10 @@
-import { byteKey, type Message, Trie, toHex, topicFromString } from "@phala-ts/core";
+import { byteKey, type Message, storageKey, Trie, toHex, topicFromString } from "@phala-ts/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MessageType } from "../pallets/mq.js";
 import { StateOverlay } from "./overlay.js";
 import { t } from "./scaleType.js";
-import { StorageValue, type StorageWriter, storageValue } from "./storageItem.js";
+import { StorageMap, StorageValue, type StorageWriter, storageMap, storageValue } from "./storageItem.js";
 
 /** A plain in-memory state. */
 function memoryState(): StorageWriter {
@@ -80,8 +81,80 @@ describe("StorageValue.append", () => {
     expect(noDefault.get(state)).toEqual([9]);
   });
 
+  it("in the block overlay, appends without rewriting and reads as the rewriting appends, through transactions", () => {
+    const list = new StorageValue("Test", "List", storageValue(t.vec(t.bytes), { default: [] }));
+    // The same overlay, seen without its deferred append: StorageValue.append rewrites the value.
+    const rewriting = (overlay: StateOverlay): StorageWriter => ({
+      get: (key) => overlay.get(key),
+      set: (key, value) => overlay.set(key, value),
+      remove: (key) => overlay.remove(key),
+      keysWithPrefix: (prefix) => overlay.keysWithPrefix(prefix),
+    });
+    const operation = fc.oneof(
+      fc.record({ op: fc.constant("append" as const), item: fc.uint8Array({ maxLength: 90 }) }),
+      fc.record({
+        op: fc.constant("set" as const),
+        items: fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 70 }),
+      }),
+      fc.constantFrom({ op: "remove" as const }, { op: "begin" as const }),
+      fc.constant({ op: "read" as const }),
+      fc.constantFrom({ op: "commit" as const }, { op: "rollback" as const }),
+    );
+    const base = Trie.empty("V1").update([[list.key, list.decl.type.codec.enc([Uint8Array.of(7)])]]);
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 120 }), (operations) => {
+        const deferred = new StateOverlay(base);
+        const eager = new StateOverlay(base);
+        for (const step of operations) {
+          const both = [
+            [deferred, deferred],
+            [eager, rewriting(eager)],
+          ] as const;
+          for (const [overlay, state] of both) {
+            if (step.op === "append") list.append(state, step.item);
+            else if (step.op === "set") list.set(state, step.items);
+            else if (step.op === "remove") list.remove(state);
+            else if (step.op === "begin") overlay.startTransaction();
+            else if (overlay.depth > 0 && step.op === "commit") overlay.commitTransaction();
+            else if (overlay.depth > 0 && step.op === "rollback") overlay.rollbackTransaction();
+          }
+          // Read now and then only: a read writes the bytes out, which the appends after it build on.
+          if (step.op !== "read") continue;
+          const read = deferred.get(list.key);
+          expect(read === undefined ? undefined : toHex(read)).toBe(
+            eager.get(list.key) === undefined ? undefined : toHex(eager.get(list.key)!),
+          );
+        }
+        while (deferred.depth > 0) deferred.commitTransaction();
+        while (eager.depth > 0) eager.commitTransaction();
+        expect(deferred.changes().map(([k, v]) => [toHex(k), v && toHex(v)])).toEqual(
+          eager.changes().map(([k, v]) => [toHex(k), v && toHex(v)]),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("refuses a value that is not a vector", () => {
     const plain = new StorageValue("Test", "Number", storageValue(t.u32, { default: 0 }));
     expect(() => plain.append(memoryState(), undefined as never)).toThrow("not a vector");
+  });
+});
+
+describe("StorageMap.keyFor", () => {
+  it("answers core's storageKey for every key, recent ones from its cache, older ones hashed again", () => {
+    const byAccount = new StorageMap("Test", "ByAccount", storageMap("Blake2_128Concat", t.fixed(32), t.u32));
+    const byPair = new StorageMap("Test", "ByPair", storageMap("Twox64Concat", t.tuple(t.u32, t.u64), t.u32));
+    const account = (i: number) => Uint8Array.from({ length: 32 }, (_, j) => (i * 31 + j) & 0xff);
+    // More keys than the cache holds, each asked for twice: once new, once after thousands of others.
+    for (const round of [0, 1]) {
+      for (let i = 0; i < 5000; i += round === 0 ? 1 : 7) {
+        const expected = toHex(storageKey("Test", "ByAccount", ["Blake2_128Concat", account(i)]));
+        expect(toHex(byAccount.keyFor(account(i)))).toBe(expected);
+        const pair = [i, BigInt(i) << 40n] as [number, bigint];
+        const encodedPair = t.tuple(t.u32, t.u64).codec.enc(pair);
+        expect(toHex(byPair.keyFor(pair))).toBe(toHex(storageKey("Test", "ByPair", ["Twox64Concat", encodedPair])));
+      }
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { decodeExact, type StorageHasher, storageKey, storagePrefix } from "@phala-ts/core";
+import { byteKey, concatBytes, decodeExact, hashKeyPart, type StorageHasher, storagePrefix } from "@phala-ts/core";
 import { compact } from "@polkadot-api/substrate-bindings";
+import { compactPrefix } from "./appendedVector.js";
 import type { ScaleType } from "./scaleType.js";
 
 /** What a storage item reads from: the block overlay, or a committed trie. */
@@ -11,6 +12,8 @@ export interface StorageWriter extends StorageReader {
   set(key: Uint8Array, value: Uint8Array): void;
   remove(key: Uint8Array): void;
   keysWithPrefix(prefix: Uint8Array): Uint8Array[];
+  /** Appends an encoded item to a vector value without rewriting it, where the writer can (the block overlay). */
+  append?(key: Uint8Array, item: Uint8Array, absent: () => Uint8Array, what: string): void;
 }
 
 /** The declaration, as a pallet lists it; `Q` is what a read of an absent entry returns. */
@@ -101,13 +104,19 @@ export class StorageValue<T, Q> {
    * Appends `item` to a `Vec` value without decoding it, as Substrate's `StorageAppend`: only the
    * SCALE compact length prefix is rewritten and the item's encoding goes after the raw bytes, so
    * the stored bytes are exactly those of decoding, pushing and re-encoding. An absent value
-   * starts from the declared default (an empty vector when there is none).
+   * starts from the declared default (an empty vector when there is none). In the block overlay
+   * the bytes are only made when read, so that a block's appends copy nothing.
    */
   append(state: StorageWriter, item: T extends readonly (infer I)[] ? I : never): void {
     const { def, codec } = this.decl.type;
     if (def.kind !== "sequence") throw new Error(`${this.pallet}.${this.name} is not a vector`);
     const encodedItem = def.inner.codec.enc(item);
-    const current = state.get(this.key) ?? codec.enc((this.decl.default ?? []) as T);
+    const absent = () => codec.enc((this.decl.default ?? []) as T);
+    if (state.append !== undefined) {
+      state.append(this.key, encodedItem, absent, `${this.pallet}.${this.name}`);
+      return;
+    }
+    const current = state.get(this.key) ?? absent();
     const { length, prefixLength } = compactPrefix(current, `${this.pallet}.${this.name}`);
     const prefix = compact.enc(length + 1);
     const next = new Uint8Array(prefix.length + current.length - prefixLength + encodedItem.length);
@@ -118,16 +127,8 @@ export class StorageValue<T, Q> {
   }
 }
 
-/** The value and byte length of the SCALE compact integer that starts `bytes` (a vector's length). */
-function compactPrefix(bytes: Uint8Array, what: string): { length: number; prefixLength: number } {
-  const first = bytes[0];
-  if (first === undefined) throw new Error(`${what}: an empty value has no vector length`);
-  const prefixLength = [1, 2, 4, 5 + (first >> 2)][first & 3]!;
-  if (bytes.length < prefixLength) throw new Error(`${what}: truncated vector length`);
-  const length = Number(compact.dec(bytes.subarray(0, prefixLength)));
-  if (!Number.isSafeInteger(length)) throw new Error(`${what}: vector length out of range`);
-  return { length, prefixLength };
-}
+/** Hashed keys kept per map (see `StorageMap.keyFor`). */
+const KEY_CACHE_SIZE = 4096;
 
 const CONCAT_HASH_LENGTH: Partial<Record<StorageHasher, number>> = {
   Blake2_128Concat: 16,
@@ -138,6 +139,7 @@ const CONCAT_HASH_LENGTH: Partial<Record<StorageHasher, number>> = {
 /** A map bound to its pallet: key `twox128(pallet) ++ twox128(item) ++ hasher(SCALE(key))`. */
 export class StorageMap<K, V, Q> {
   readonly prefix: Uint8Array;
+  readonly #keys = new Map<string, Uint8Array>();
 
   constructor(
     readonly pallet: string,
@@ -147,8 +149,21 @@ export class StorageMap<K, V, Q> {
     this.prefix = storagePrefix(pallet, name);
   }
 
+  /**
+   * The storage key of `key`. The same keys come back many times within a block (an account is
+   * read and written for its fee, its nonce, its deposit): their hashed keys are kept by their
+   * encoding, the most recent ones. The returned bytes are shared: nothing may change them.
+   */
   keyFor(key: K): Uint8Array {
-    return storageKey(this.pallet, this.name, [this.decl.hasher, this.decl.key.codec.enc(key)]);
+    const encoded = this.decl.key.codec.enc(key);
+    const id = byteKey(encoded);
+    let storageKeyBytes = this.#keys.get(id);
+    if (storageKeyBytes === undefined) {
+      storageKeyBytes = concatBytes(this.prefix, hashKeyPart(this.decl.hasher, encoded));
+      this.#keys.set(id, storageKeyBytes);
+      if (this.#keys.size > KEY_CACHE_SIZE) this.#keys.delete(this.#keys.keys().next().value!);
+    }
+    return storageKeyBytes;
   }
 
   get(state: StorageReader, key: K): V | Q {

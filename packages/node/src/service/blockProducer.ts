@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { TransactionInvalidError } from "../chain/transactionValidity.js";
 import { MINIMUM_PERIOD_MS, timestampStorage } from "../pallets/timestamp.js";
 import type { TxPool } from "../txpool/index.js";
-import type { ChainService } from "./chainService.js";
+import type { ChainService, ProducedBlock } from "./chainService.js";
 
 export interface BlockLimits {
   /** Most extrinsics per block. */
@@ -28,7 +28,7 @@ export class BlockProducer {
     readonly pool: TxPool,
     readonly author: Ed25519Keypair,
     readonly blockTimeMs: number,
-    readonly logger: Logger,
+    readonly logger: Logger | undefined,
     readonly limits: BlockLimits = DEFAULT_BLOCK_LIMITS,
   ) {}
 
@@ -37,7 +37,10 @@ export class BlockProducer {
       if (this.#stopped) return;
       const started = Date.now();
       this.#running = this.produce()
-        .catch((error) => this.logger.error({ err: error }, "block production failed"))
+        .then(
+          () => {},
+          (error) => this.logger?.error({ err: error }, "block production failed"),
+        )
         .finally(() => {
           this.#running = undefined;
           if (!this.#stopped) this.#timer = setTimeout(tick, Math.max(0, this.blockTimeMs - (Date.now() - started)));
@@ -53,7 +56,7 @@ export class BlockProducer {
   }
 
   /** One block now. */
-  async produce(): Promise<void> {
+  async produce(): Promise<ProducedBlock> {
     const parentTime = timestampStorage.Now.get(this.chain.bestState);
     const now = BigInt(Date.now());
     const timestamp = now > parentTime + MINIMUM_PERIOD_MS ? now : parentTime + MINIMUM_PERIOD_MS;
@@ -83,7 +86,7 @@ export class BlockProducer {
     this.pool.notifyFinalized(block.hash, included);
     await this.pool.prune(included, []);
     const hash = Buffer.from(block.hash).toString("hex");
-    this.logger.info(
+    this.logger?.info(
       {
         number: block.number,
         hash: `0x${hash}`,
@@ -92,9 +95,10 @@ export class BlockProducer {
       },
       `Imported #${block.number} (0x${hash.slice(0, 8)}…) with ${produced.extrinsics.length} extrinsics`,
     );
-    this.logger.info(
+    this.logger?.info(
       { number: block.number, hash: `0x${hash}` },
       `Finalized #${block.number} (0x${hash.slice(0, 8)}…)`,
     );
+    return produced;
   }
 }

@@ -9,6 +9,7 @@ import { createPhalaRuntime } from "../pallets/phalaRuntime.js";
 import { systemStorage } from "../pallets/system.js";
 import { addressOf } from "../runtime/multiAddress.js";
 import { ChainService } from "./chainService.js";
+import type { StoredBlock } from "./chainState.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,5 +62,32 @@ describe("ChainService", () => {
     await expect(ChainService.open({ runtime, spec: localSpec(), basePath })).rejects.toMatchObject({
       code: "DB_CORRUPT",
     });
+  });
+
+  it("answers recent blocks from memory as the database does, and a pruned change set from neither", async () => {
+    const basePath = tempDir();
+    let chain = await ChainService.open({ runtime, spec: devSpec(), basePath, pruning: 2 });
+    const produced: StoredBlock[] = [];
+    for (let i = 1; i <= 5; i++) produced.push((await chain.produceBlock(author, BigInt(i) * 1_000n, [])).block);
+    const view = async (service: ChainService) =>
+      Promise.all(
+        produced.map(async (block) => ({
+          hash: toHex((await service.hashAt(block.number))!),
+          header: await service.headerOf(block.hash),
+          justification: await service.justificationOf(block.hash),
+          changes: await service.changesOf(block.hash),
+        })),
+      );
+    const fromMemory = await view(chain);
+    await chain.close();
+    // Reopened, nothing is recent: every answer comes from the database.
+    chain = await ChainService.open({ runtime, spec: devSpec(), basePath, pruning: 2 });
+    const fromDatabase = await view(chain);
+    expect(fromMemory).toEqual(fromDatabase);
+    // Blocks 1 to 3 fell out of the two-block window: their change sets are gone, their headers kept.
+    expect(fromMemory.map((b) => b.changes !== undefined)).toEqual([false, false, false, true, true]);
+    expect(fromMemory.every((b) => b.header !== undefined && b.justification !== undefined)).toBe(true);
+    expect(fromMemory.map((b) => b.hash)).toEqual(produced.map((b) => toHex(b.hash)));
+    await chain.close();
   });
 });

@@ -19,14 +19,26 @@ import type { ApplyOutcome } from "../chain/applyExtrinsic.js";
 import { BlockExecution } from "../chain/blockExecution.js";
 import { type ChainSpec, genesisConfig } from "../chain/chainSpec.js";
 import type { ChainContext } from "../chain/checkExtrinsic.js";
+import { DecodedExtrinsics } from "../chain/decodedExtrinsics.js";
 import { buildGenesisState } from "../chain/genesisState.js";
 import { TransactionInvalidError } from "../chain/transactionValidity.js";
+import { VerifiedMessages } from "../chain/verifiedMessages.js";
 import { VerifiedSignatures } from "../chain/verifiedSignatures.js";
 import { activeAuthorities } from "../consensus/activeAuthorities.js";
 import { authorDigest, sealHeader } from "../consensus/seal.js";
 import { ChainDb, ChainDbError, storedChanges, undoChanges } from "../db/chainDb.js";
+import type { StoredChange } from "../db/codecs.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { genesisHeader, type StoredBlock, storedBlock } from "./chainState.js";
+
+/** How many of the newest blocks `headerOf`, `hashAt`, `justificationOf` and `changesOf` answer from memory. */
+const RECENT_BLOCKS = 64;
+
+interface RecentBlock {
+  readonly block: StoredBlock;
+  readonly justification: Justification;
+  readonly changes: readonly StoredChange[];
+}
 
 export interface ChainServiceOptions {
   readonly runtime: Runtime;
@@ -65,6 +77,13 @@ export class ChainService extends EventEmitter<Events> {
   readonly #states = new Map<string, Trie>();
   readonly #stateOrder: string[] = [];
   readonly #stateCacheSize: number;
+  /**
+   * The newest blocks as committed (header, justification, change set), by hash, and their hashes
+   * by number: every pherry asks for each new block, which the database would otherwise read and
+   * decode once per pherry. Shared: read only.
+   */
+  readonly #recent = new Map<string, RecentBlock>();
+  readonly #recentHashes = new Map<number, Uint8Array>();
   #best: StoredBlock;
   #bestState: Trie;
   #finalized: StoredBlock;
@@ -92,6 +111,8 @@ export class ChainService extends EventEmitter<Events> {
       genesisHash: genesis.hash,
       maxExtrinsicSize: options.maxExtrinsicSize ?? 5 * 1024 * 1024,
       verifiedSignatures: new VerifiedSignatures(),
+      verifiedMessages: new VerifiedMessages(),
+      decodedExtrinsics: new DecodedExtrinsics(),
     };
     this.#remember(best.hash, bestState);
   }
@@ -232,6 +253,7 @@ export class ChainService extends EventEmitter<Events> {
       this.#pruning !== undefined && block.number > this.#pruning
         ? await this.#db.hashAt(block.number - this.#pruning)
         : undefined;
+    const stored = storedChanges(parentState, changes);
     await this.#db.commitBlock(
       {
         hash: block.hash,
@@ -239,10 +261,15 @@ export class ChainService extends EventEmitter<Events> {
         header: encodeHeader(header),
         body: extrinsics,
         justification: encodeJustification(justification),
-        changes: storedChanges(parentState, changes),
+        changes: stored,
       },
       { finalized: true, ...(prune === undefined ? {} : { prune }) },
     );
+    this.#recent.set(byteKey(block.hash), { block, justification, changes: stored });
+    this.#recentHashes.set(block.number, block.hash);
+    // A pruned change set is gone from the database: the block is then answered from there.
+    if (prune !== undefined) this.#forget(prune);
+    while (this.#recent.size > RECENT_BLOCKS) this.#forget(this.#recent.values().next().value!.block.hash);
     this.#best = block;
     this.#bestState = state;
     this.#finalized = block;
@@ -258,13 +285,22 @@ export class ChainService extends EventEmitter<Events> {
     while (this.#stateOrder.length > this.#stateCacheSize) this.#states.delete(this.#stateOrder.shift()!);
   }
 
+  #forget(hash: Uint8Array): void {
+    const recent = this.#recent.get(byteKey(hash));
+    if (recent === undefined) return;
+    this.#recent.delete(byteKey(hash));
+    this.#recentHashes.delete(recent.block.number);
+  }
+
   async headerOf(hash: Uint8Array): Promise<Header | undefined> {
+    const recent = this.#recent.get(byteKey(hash));
+    if (recent !== undefined) return recent.block.header;
     const raw = await this.#db.header(hash);
     return raw === undefined ? undefined : decodeHeader(raw);
   }
 
-  hashAt(number: number): Promise<Uint8Array | undefined> {
-    return this.#db.hashAt(number);
+  async hashAt(number: number): Promise<Uint8Array | undefined> {
+    return this.#recentHashes.get(number) ?? (await this.#db.hashAt(number));
   }
 
   body(hash: Uint8Array): Promise<Uint8Array[] | undefined> {
@@ -272,12 +308,15 @@ export class ChainService extends EventEmitter<Events> {
   }
 
   async justificationOf(hash: Uint8Array): Promise<Justification | undefined> {
+    const recent = this.#recent.get(byteKey(hash));
+    if (recent !== undefined) return recent.justification;
     const raw = await this.#db.justification(hash);
     return raw === undefined ? undefined : decodeJustification(raw);
   }
 
-  changesOf(hash: Uint8Array) {
-    return this.#db.changes(hash);
+  /** A block's change set with the values it replaced (undefined once pruned). */
+  async changesOf(hash: Uint8Array): Promise<readonly StoredChange[] | undefined> {
+    return this.#recent.get(byteKey(hash))?.changes ?? (await this.#db.changes(hash));
   }
 
   /** The state after block `hash`: from memory, or rebuilt from the best state by undoing change sets. */

@@ -92,12 +92,37 @@ export function masterPubkey(state: VerifiedStorage): Uint8Array | undefined {
   return read(state, KEY_HIERARCHY_STORAGE.masterPubkey, masterPubkeyCodec.dec, undefined, "GatekeeperMasterPubkey");
 }
 
+/**
+ * A value decoded once per stored bytes: verified state hands out the same bytes object until the
+ * value changes, and these are read for every contract command. The value is shared: callers
+ * only read it.
+ */
+function readShared<T>(
+  state: VerifiedStorage,
+  key: Uint8Array,
+  decoder: Decoder<T>,
+  decoded: WeakMap<Uint8Array, T>,
+  what: string,
+): T | undefined {
+  const raw = state.get(key);
+  if (raw === undefined) return undefined;
+  let value = decoded.get(raw);
+  if (value === undefined) {
+    value = decodeExact(decoder, raw, what);
+    decoded.set(raw, value);
+  }
+  return value;
+}
+
+const decodedClusters = new WeakMap<Uint8Array, ClusterInfo>();
+const decodedContracts = new WeakMap<Uint8Array, ContractInfo>();
+
 export function clusterInfo(state: VerifiedStorage, cluster: Uint8Array): ClusterInfo | undefined {
-  return read<ClusterInfo | undefined>(
+  return readShared(
     state,
     clusterInfoKey(cluster),
     clusterInfoCodec.dec,
-    undefined,
+    decodedClusters,
     "PhalaPhatContracts.Clusters",
   );
 }
@@ -115,11 +140,11 @@ export function clusterKeys(state: VerifiedStorage, cluster: Uint8Array): Public
 
 /** Who deployed which code to which cluster (`PhalaPhatContracts.Contracts`). */
 export function contractInfo(state: VerifiedStorage, contract: Uint8Array): ContractInfo | undefined {
-  return read<ContractInfo | undefined>(
+  return readShared(
     state,
     contractInfoKey(contract),
     contractInfoCodec.dec,
-    undefined,
+    decodedContracts,
     "PhalaPhatContracts.Contracts",
   );
 }

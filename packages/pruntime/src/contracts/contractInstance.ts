@@ -1,7 +1,22 @@
-import { type ContractCommand, concatBytes, contractCommandCodec, contractOrigin, Trie, utf8 } from "@phala-ts/core";
+import {
+  type ContractCommand,
+  concatBytes,
+  contractCommandCodec,
+  contractOrigin,
+  Trie,
+  type TrieChange,
+  utf8,
+} from "@phala-ts/core";
 import { Bytes, type Codec, Option, Struct, str, Tuple, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
 import { DeterministicOutbox, type OutboxState, outboxStateCodec } from "../keyHierarchy/deterministicOutbox.js";
 import { ContractStorage } from "./contractStorage.js";
+
+const STORAGE_TAG = 1;
+const INBOX_TAG = 2;
+
+/** Trie entries for a storage's entries (or changes): the key behind its one-byte tag, UTF-8 keys and values. */
+const tagged = (tag: number, entries: readonly (readonly [string, string | null])[]): TrieChange[] =>
+  entries.map(([key, value]) => [concatBytes(Uint8Array.of(tag), utf8(key)), value === null ? null : utf8(value)]);
 
 /** The block a command was queued in, as its call sees it. */
 export interface CommandBlock {
@@ -38,6 +53,8 @@ export class ContractInstance {
   code: string | undefined;
   /** Ran a command in the block being dispatched (its root is reported at the block's end). */
   touched = false;
+  /** The trie of `stateRoot`, once computed. */
+  #trie: Trie | undefined;
 
   constructor(fields: {
     contract: Uint8Array;
@@ -70,9 +87,19 @@ export class ContractInstance {
    * (keys prefixed with 0x02), UTF-8 keys and values: what every worker of the cluster reports.
    */
   stateRoot(): Uint8Array {
-    const tagged = (tag: number, entries: [string, string][]) =>
-      entries.map(([key, value]) => [concatBytes(Uint8Array.of(tag), utf8(key)), utf8(value)] as const);
-    return Trie.fromEntries([...tagged(1, this.storage.all()), ...tagged(2, this.inboxes.all())], "V1").root();
+    // The trie is built once, then updated with the keys written since: a block's root hashes
+    // only the paths its commands changed, however large the contract's state.
+    const changed = [
+      ...tagged(STORAGE_TAG, this.storage.takeChanged()),
+      ...tagged(INBOX_TAG, this.inboxes.takeChanged()),
+    ];
+    if (this.#trie === undefined) {
+      const all = [...tagged(STORAGE_TAG, this.storage.all()), ...tagged(INBOX_TAG, this.inboxes.all())];
+      this.#trie = Trie.empty("V1").update(all);
+    } else if (changed.length > 0) {
+      this.#trie = this.#trie.update(changed);
+    }
+    return this.#trie.root();
   }
 
   save(): SavedInstance {

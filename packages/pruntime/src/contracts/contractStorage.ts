@@ -6,6 +6,8 @@ import type { StorageView } from "@phala-ts/contracts";
  */
 export class ContractStorage implements StorageView {
   readonly #entries: Map<string, string>;
+  /** Keys written since the last `takeChanged`, for a state root kept up to date incrementally. */
+  #changed = new Set<string>();
 
   constructor(entries: Iterable<readonly [string, string]> = []) {
     this.#entries = new Map(entries);
@@ -29,7 +31,16 @@ export class ContractStorage implements StorageView {
     for (const [key, value] of writes) {
       if (value === null) this.#entries.delete(key);
       else this.#entries.set(key, value);
+      this.#changed.add(key);
     }
+  }
+
+  /** Each key written since the last call, with its value now (null: deleted); forgets them. */
+  takeChanged(): [string, string | null][] {
+    const out: [string, string | null][] = [];
+    for (const key of this.#changed) out.push([key, this.#entries.get(key) ?? null]);
+    this.#changed = new Set();
+    return out;
   }
 
   all(): [string, string][] {

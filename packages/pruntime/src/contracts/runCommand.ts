@@ -112,7 +112,8 @@ export function runCommand(
       caller,
       blockNumber: block.number,
       timestampMs: Number(block.timestamp),
-      randomSeed: deriveKey(keys.contract.derivation, ["random", block.hash, u64.enc(index)]),
+      // Derived only if the contract draws randomness (most never do): the same seed either way.
+      randomSeed: () => deriveKey(keys.contract.derivation, ["random", block.hash, u64.enc(index)]),
     },
     storage: instance.storage,
     limits: { ...DEFAULT_LIMITS, gas: Number(command.gasLimit) },

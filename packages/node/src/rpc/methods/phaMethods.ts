@@ -7,6 +7,16 @@ import { bytesParam, invalidParams, optionalHash } from "./params.js";
 /** Most blocks one `pha_getStorageChanges` call covers: pherry pages through longer ranges. */
 export const MAX_CHANGES_RANGE = 256;
 
+/** Blocks whose `pha_getStorageChanges` entry is kept, rendered (the newest ones). */
+const RENDERED_BLOCKS = 32;
+
+/** One block of a `pha_getStorageChanges` answer. Shared between answers: read only. */
+interface BlockChangesJson {
+  readonly blockHash: string;
+  readonly header: ReturnType<typeof headerToRpc>;
+  readonly changes: readonly (readonly [string, string | null])[];
+}
+
 /**
  * Phala's own methods, for pherry: each block's storage changes, and the next mq sequence of a
  * sender counting the messages already in the pool, so a relayer resubmits only what the chain has
@@ -18,6 +28,8 @@ export function registerPhaMethods(
   nextMqSequence: (sender: MessageOrigin) => bigint,
 ): void {
   const { chain } = ctx;
+  // Each pherry asks for every new block: the same answer, rendered once (hex is most of its cost).
+  const rendered = new Map<string, BlockChangesJson>();
   methods.register(
     "pha_getStorageChanges",
     async ([from, to]) => {
@@ -28,17 +40,25 @@ export function registerPhaMethods(
       if (toHeader.number - fromHeader.number + 1 > MAX_CHANGES_RANGE) {
         throw invalidParams(`at most ${MAX_CHANGES_RANGE} blocks per call`);
       }
-      const result = [];
+      const result: BlockChangesJson[] = [];
       for (let n = fromHeader.number; n <= toHeader.number; n++) {
         const hash = await chain.hashAt(n);
-        const header = hash && (await chain.headerOf(hash));
         const changes = hash && (await chain.changesOf(hash));
-        if (hash === undefined || header === undefined || changes === undefined) throw prunedRange(n);
-        result.push({
-          blockHash: toHex(hash),
-          header: headerToRpc(header),
-          changes: changes.map((c) => [toHex(c.key), c.value === undefined ? null : toHex(c.value)]),
-        });
+        if (hash === undefined || changes === undefined) throw prunedRange(n);
+        const blockHash = toHex(hash);
+        let entry = rendered.get(blockHash);
+        if (entry === undefined) {
+          const header = await chain.headerOf(hash);
+          if (header === undefined) throw prunedRange(n);
+          entry = {
+            blockHash,
+            header: headerToRpc(header),
+            changes: changes.map((c) => [toHex(c.key), c.value === undefined ? null : toHex(c.value)]),
+          };
+          rendered.set(blockHash, entry);
+          if (rendered.size > RENDERED_BLOCKS) rendered.delete(rendered.keys().next().value!);
+        }
+        result.push(entry);
       }
       return result;
     },
