@@ -75,8 +75,9 @@ describe("phala account new / list / show", () => {
     const lines = output.out.split("\n");
     expect(lines[0]).toBe(`keystore:               ${join(home, "accounts")}`);
     expect(lines[1]).toBe("accounts:               2");
-    expect(lines[2]).toMatch(/^ {2}abe {2}ed25519 {2}4\w{47}$/);
-    expect(lines[3]).toMatch(/^ {2}zed {2}sr25519 {2}4\w{47}$/);
+    // Prefix-30 SS58 addresses start with 3 or 4, by the key.
+    expect(lines[2]).toMatch(/^ {2}abe {2}ed25519 {2}[34]\w{47}$/);
+    expect(lines[3]).toMatch(/^ {2}zed {2}sr25519 {2}[34]\w{47}$/);
     expect(lines[4]).toBe("dev accounts (their secrets are public: dev chains only):");
     expect(lines[5]).toBe(`  //Alice    ${devAccount("Alice").address}`);
   });
