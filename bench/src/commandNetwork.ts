@@ -32,7 +32,6 @@ import {
   ChainService,
   type ChainSpec,
   createNodePool,
-  createPhalaRuntime,
   devSpec,
   nextMqSequence,
   PHA,
@@ -47,6 +46,7 @@ import {
   syncOffchainMessagesCall,
 } from "@phala-ts/pherry";
 import { openSimPlatform, PRuntime } from "@phala-ts/pruntime";
+import { phatCall, type RuntimeCall, runtime } from "./phatCalls.js";
 import { NO_CHECKPOINTS } from "./relayChain.js";
 
 /**
@@ -59,17 +59,12 @@ import { NO_CHECKPOINTS } from "./relayChain.js";
  * There is no RPC and no HTTP: a block is produced, then every relay runs, then the next block.
  */
 
-export const runtime: ReturnType<typeof createPhalaRuntime> = createPhalaRuntime();
-type RuntimeCall = Parameters<typeof runtime.encodeCall>[0];
 const metadata = ChainMetadata.fromHex(toHex(buildMetadata(runtime)));
 const batchLimits = mqBatchLimits(metadata);
 const AUTHOR = keypairFromUri("//Alice", "ed25519");
 const sr = devAccounts("sr25519");
 /** The simulated MRENCLAVE of every pRuntime here (fixed, so that no bundle is hashed). */
 const MEASUREMENT = new Uint8Array(32);
-
-export const phatCall = (type: string, value: unknown): RuntimeCall =>
-  ({ type: "PhalaPhatContracts", value: { type, value } }) as RuntimeCall;
 
 /** One block as pherry relays it, and what the pool was handed before the block was produced. */
 export interface RecordedBlock {

@@ -1,20 +1,19 @@
 import { fileURLToPath } from "node:url";
 import { buildContract } from "@phala-ts/contracts/build";
-import { devAccounts, type Keypair, keypairFromUri, sealContractCommand, toHex } from "@phala-ts/core";
+import { devAccounts, type Keypair, keypairFromUri, toHex } from "@phala-ts/core";
 import { addressOf, type MethodHandler, PHA, registerNodeRpc } from "@phala-ts/node";
 import {
   CommandNetwork,
   type NodeParts,
   openNode,
   openPRuntime,
-  phatCall,
   type RecordedBlock,
-  runtime,
   type Snapshot,
   toBlockChanges,
 } from "./commandNetwork.js";
 import { type CpuProfile, printProfile, profiled } from "./cpuProfile.js";
 import type { Row } from "./harness.js";
+import { pushCommandCall, runtime } from "./phatCalls.js";
 
 /**
  * CPU per encrypted contract command on the two paths it takes, each replayed from a snapshot of
@@ -171,15 +170,7 @@ export async function commandPathRows(quick: boolean): Promise<Row[]> {
   const network = await CommandNetwork.start(keys.map((k) => k.accountId));
   try {
     const token = await network.deploy(alice, code, { supply: (FUNDS * BigInt(ACCOUNTS) * 10n).toString() }, GAS);
-    const pushCommand = (input: unknown) =>
-      runtime.encodeCall(
-        phatCall("pushCommand", {
-          contractId: token.id,
-          payload: sealContractCommand("command", token.keys.ecdhPubkey, input).envelope,
-          gasLimit: GAS,
-          deposit: GAS * 10n,
-        }),
-      );
+    const pushCommand = (input: unknown) => pushCommandCall(token, input, GAS, GAS * 10n);
     // Every bench account gets tokens, so that every timed command is a transfer that succeeds.
     for (const key of keys) {
       await network.submit(alice, pushCommand({ transfer: { to: toHex(key.accountId), amount: FUNDS.toString() } }));

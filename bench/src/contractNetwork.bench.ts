@@ -8,13 +8,13 @@ import {
   type Keypair,
   keypairFromUri,
   QuerySession,
-  sealContractCommand,
   storageKey,
   toHex,
 } from "@phala-ts/core";
 import { AccountInfoType, addressOf, PHA } from "@phala-ts/node";
 import type { Row } from "./harness.js";
-import { cpuSeconds, infoOf, LocalNetwork, phatCall, runtime, type Worker } from "./localNetwork.js";
+import { cpuSeconds, infoOf, LocalNetwork, type Worker } from "./localNetwork.js";
+import { pushCommandCall, runtime } from "./phatCalls.js";
 import { Rpc, submitAll } from "./rpc.js";
 
 /**
@@ -189,15 +189,7 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
     clients.push(...(await Promise.all(Array.from({ length: CONNECTIONS }, () => Rpc.open(network.nodeUrl)))));
     const supply = FUNDS * BigInt(ACCOUNTS) * 10n;
     const token = await network.deploy(sr.Alice, code, { supply: supply.toString() }, "bench-token", GAS);
-    const pushCommand = (input: unknown) =>
-      runtime.encodeCall(
-        phatCall("pushCommand", {
-          contractId: token.id,
-          payload: sealContractCommand("command", token.keys.ecdhPubkey, input).envelope,
-          gasLimit: GAS,
-          deposit: DEPOSIT,
-        }),
-      );
+    const pushCommand = (input: unknown) => pushCommandCall(token, input, GAS, DEPOSIT);
 
     // Untimed funding round, which also warms every process up: the deployer gives each bench
     // account FUNDS tokens, so that every timed command below is a transfer that succeeds. (A

@@ -18,7 +18,8 @@ import {
   toHex,
   utf8,
 } from "@phala-ts/core";
-import { createPhalaRuntime, PHA } from "@phala-ts/node";
+import { PHA } from "@phala-ts/node";
+import { phatCall, runtime } from "./phatCalls.js";
 import { Rpc } from "./rpc.js";
 
 /**
@@ -29,9 +30,6 @@ import { Rpc } from "./rpc.js";
  * BENCH_NODE_PROFILE=<dir> profiles the node, BENCH_WORKER_PROFILE=<dir> the pRuntimes and pherries;
  * BENCH_NETWORK_LOGS=<dir> keeps every process's log there.
  */
-
-export const runtime: ReturnType<typeof createPhalaRuntime> = createPhalaRuntime();
-type RuntimeCall = Parameters<typeof runtime.encodeCall>[0];
 
 export interface Worker {
   readonly name: PRuntimeName;
@@ -66,9 +64,6 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
-
-export const phatCall = (type: string, value: unknown): RuntimeCall =>
-  ({ type: "PhalaPhatContracts", value: { type, value } }) as RuntimeCall;
 
 /** `--cpu-prof` into `dir`, or nothing. */
 const profileFlags = (dir: string | undefined): string[] =>
