@@ -1,4 +1,3 @@
-import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { buildContract } from "@phala-ts/contracts/build";
 import {
@@ -12,14 +11,15 @@ import {
   toHex,
 } from "@phala-ts/core";
 import { AccountInfoType, addressOf, PHA } from "@phala-ts/node";
+import { Client } from "undici";
 import type { Row } from "./harness.js";
-import { cpuSeconds, infoOf, LocalNetwork, type Worker } from "./localNetwork.js";
+import { cpuSeconds, infoOf, LocalNetwork, threadSeconds, type Worker } from "./localNetwork.js";
 import { pushCommandCall, runtime } from "./phatCalls.js";
 import { Rpc, submitAll } from "./rpc.js";
 
 /**
  * The whole network on loopback, as `npm run devnet` runs it (see localNetwork.ts): a node with
- * 100 ms blocks, a gatekeeper and two cluster workers with their pherries, the private token
+ * 500 ms blocks, a gatekeeper and two cluster workers with their pherries, the private token
  * deployed to the cluster.
  *
  * 1. Encrypted contract commands per second, from the first submission until both workers ran
@@ -35,7 +35,12 @@ import { Rpc, submitAll } from "./rpc.js";
  *
  * Diagnostics: BENCH_TRACE=1 prints the chain head and both workers' progress every 500 ms of the
  * command window; BENCH_NETWORK_LOGS=<dir> keeps the pRuntimes' and pherries' logs there;
- * BENCH_NODE_PROFILE=<dir> and BENCH_WORKER_PROFILE=<dir> write V8 CPU profiles.
+ * BENCH_PER_ACCOUNT=<n> sets the commands (and transfers) per bench account (200 accounts);
+ * BENCH_BLOCK_MS=<ms> another block time; BENCH_THREADS=1 splits each process's CPU by thread and
+ * prints the window's pids (for `perf record -p`); BENCH_NODE_PROFILE=<dir> and
+ * BENCH_WORKER_PROFILE=<dir> write V8 CPU profiles, BENCH_NODE_FLAGS and BENCH_WORKER_FLAGS add
+ * Node.js flags (`--perf-basic-prof`); BENCH_PHASES=commands or BENCH_PHASES=queries runs only that
+ * window (a profile then shows it beside start-up and the funding round; the other figures print 0).
  */
 
 const TOKEN = fileURLToPath(new URL("../../examples/private-token/contract.ts", import.meta.url));
@@ -49,6 +54,14 @@ const QUERY_CLIENTS = 8;
 
 const sr = devAccounts("sr25519");
 
+/** BENCH_THREADS=1: each window also prints each process's CPU by thread, user and system. */
+const TRACE_THREADS = process.env["BENCH_THREADS"] !== undefined;
+type Phase = "commands" | "queries";
+const PHASES = process.env["BENCH_PHASES"]?.split(",");
+/** Every window runs unless BENCH_PHASES names some; the baselines only with every window. */
+const runs = (phase: Phase | "all") => PHASES === undefined || (phase !== "all" && PHASES.includes(phase));
+const skipped = <T>(value: T) => ({ value, split: "skipped (BENCH_PHASES)", network: 0 });
+
 /** CPU seconds each process of the network (and the bench itself) spends while `run` runs. */
 /**
  * Runs `run` and reports the CPU seconds each network process and the bench used meanwhile;
@@ -60,7 +73,9 @@ async function cpuSplit<T>(
 ): Promise<{ value: T; split: string; network: number }> {
   const pids = network.pids();
   const before = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, cpuSeconds(pid)]));
+  const threadsBefore = TRACE_THREADS ? Object.values(pids).map((pid) => threadSeconds(pid)) : [];
   const self = process.cpuUsage();
+  if (TRACE_THREADS) console.log(`  (window starts, pids ${JSON.stringify(pids)})`);
   const started = performance.now();
   const value = await run();
   const wall = (performance.now() - started) / 1000;
@@ -73,6 +88,17 @@ async function cpuSplit<T>(
     return [`${role} ${(b - a).toFixed(2)}`];
   });
   parts.push(`bench ${((used.user + used.system) / 1e6).toFixed(2)}`);
+  if (TRACE_THREADS) {
+    for (const [k, [role, pid]] of Object.entries(pids).entries()) {
+      const was = threadsBefore[k]!;
+      const threads = [...threadSeconds(pid)].flatMap(([name, now]) => {
+        const user = now.user - (was.get(name)?.user ?? 0);
+        const system = now.system - (was.get(name)?.system ?? 0);
+        return user + system < 0.005 ? [] : [`${name} ${user.toFixed(2)}u+${system.toFixed(2)}s`];
+      });
+      console.log(`    ${role} threads: ${threads.join(", ")}`);
+    }
+  }
   return { value, split: `CPU s over ${wall.toFixed(2)} s wall: ${parts.join(", ")}`, network: sum };
 }
 
@@ -105,37 +131,33 @@ interface HttpReply {
   readonly signature: string | undefined;
 }
 
-/** One request on a keep-alive agent; resolves once the whole reply is in. */
-function send(agent: Agent, url: URL, body?: Uint8Array): Promise<HttpReply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        agent,
-        method: body === undefined ? "GET" : "POST",
-        headers:
-          body === undefined
-            ? {}
-            : { "content-type": "application/octet-stream", "content-length": String(body.length) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            // A plain copy: a Buffer may be a view into a shared pool, which core's decodeExact
-            // "copies" with Buffer#slice (another view), so it would read the pool from its start.
-            body: new Uint8Array(Buffer.concat(chunks)),
-            signature: res.headers["x-phala-signature"] as string | undefined,
-          }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
+/**
+ * One request on `client` (one keep-alive connection); resolves once the whole reply is in. The
+ * load generator speaks undici rather than node:http: it costs the shared cores about half as much
+ * per request, which is CPU the worker under test gets instead.
+ */
+async function send(client: Client, url: URL, body?: Uint8Array): Promise<HttpReply> {
+  const reply = await client.request({
+    path: url.pathname,
+    method: body === undefined ? "GET" : "POST",
+    headers: body === undefined ? {} : { "content-type": "application/octet-stream" },
+    body,
   });
+  return {
+    status: reply.statusCode,
+    body: new Uint8Array(await reply.body.arrayBuffer()),
+    signature: reply.headers["x-phala-signature"] as string | undefined,
+  };
+}
+
+/** `send` on a connection of its own, closed afterwards. */
+async function sendOnce(url: URL, body?: Uint8Array): Promise<HttpReply> {
+  const client = new Client(url.origin);
+  try {
+    return await send(client, url, body);
+  } finally {
+    await client.close();
+  }
 }
 
 interface LoadResult {
@@ -148,10 +170,10 @@ interface LoadResult {
 
 /** Each client sends its requests one after another on its own keep-alive connection; all clients at once. */
 async function load(url: URL, bodies: readonly (readonly (Uint8Array | undefined)[])[]): Promise<LoadResult> {
-  const agents = bodies.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const clients = bodies.map(() => new Client(url.origin, { pipelining: 1 }));
   try {
     // Open each connection before the clock starts.
-    await Promise.all(agents.map((agent) => send(agent, new URL("/info", url))));
+    await Promise.all(clients.map((client) => send(client, new URL("/info", url))));
     const latencies: number[] = [];
     const started = performance.now();
     const last = await Promise.all(
@@ -159,7 +181,7 @@ async function load(url: URL, bodies: readonly (readonly (Uint8Array | undefined
         let reply: HttpReply | undefined;
         for (const body of mine) {
           const t = performance.now();
-          reply = await send(agents[c]!, url, body);
+          reply = await send(clients[c]!, url, body);
           latencies.push(performance.now() - t);
           if (reply.status !== 200) throw new Error(`${url.pathname}: ${reply.status} ${Buffer.from(reply.body)}`);
         }
@@ -171,12 +193,14 @@ async function load(url: URL, bodies: readonly (readonly (Uint8Array | undefined
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
     return { rate: latencies.length / seconds, p50: at(0.5), p99: at(0.99), last };
   } finally {
-    for (const agent of agents) agent.destroy();
+    await Promise.all(clients.map((client) => client.destroy()));
   }
 }
 
 export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
-  const perAccount = quick ? 3 : 10;
+  // 5,000 commands: a window of several seconds, so that the last block's wait (up to one block
+  // time, plus relaying) and the processes' warm-up weigh less than in a short burst.
+  const perAccount = Number(process.env["BENCH_PER_ACCOUNT"] ?? (quick ? 3 : 25));
   const queriesPerClient = quick ? 500 : 2500;
   const total = ACCOUNTS * perAccount;
   const keys: Keypair[] = Array.from({ length: ACCOUNTS }, (_, i) => keypairFromUri(`//bench//${i}`, "sr25519"));
@@ -223,44 +247,50 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
     const transfers = keys.map((key) =>
       Array.from({ length: perAccount }, (_, nonce) => toHex(network.sign(key, transfer, nonce))),
     );
-    const baseline = await cpuSplit(network, async () => {
-      const started = performance.now();
-      await submitAll(clients, transfers);
-      for (;;) {
-        const nonces = await Promise.all(
-          [keys[0]!, keys.at(-1)!].map((k) => nonceAtFinalized(clients[0]!, k.accountId)),
-        );
-        if (nonces.every((n) => n >= perAccount)) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return total / ((performance.now() - started) / 1000);
-    });
-    await drain("before the commands");
+    const baseline = !runs("all")
+      ? skipped(0)
+      : await cpuSplit(network, async () => {
+          const started = performance.now();
+          await submitAll(clients, transfers);
+          for (;;) {
+            const nonces = await Promise.all(
+              [keys[0]!, keys.at(-1)!].map((k) => nonceAtFinalized(clients[0]!, k.accountId)),
+            );
+            if (nonces.every((n) => n >= perAccount)) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return total / ((performance.now() - started) / 1000);
+        });
+    if (runs("all")) await drain("before the commands");
 
     // Commands: account i sends perAccount transfers of i + 1 tokens to account i + 1, each a real
     // sealed command with a real gas limit and deposit; every one succeeds (see the check below).
     // Nonces perAccount..2 * perAccount - 1, after the baseline's.
+    const firstNonce = runs("all") ? perAccount : 0;
     const commands = keys.map((key, i) => {
       const to = toHex(keys[(i + 1) % ACCOUNTS]!.accountId);
       return Array.from({ length: perAccount }, (_, n) =>
-        toHex(network.sign(key, pushCommand({ transfer: { to, amount: String(i + 1) } }), perAccount + n)),
+        toHex(network.sign(key, pushCommand({ transfer: { to, amount: String(i + 1) } }), firstNonce + n)),
       );
     });
-    const run = await cpuSplit(network, async () => {
-      const started = performance.now();
-      const trace = process.env["BENCH_TRACE"] === undefined ? undefined : traceProgress(network, token.id, started);
-      await submitAll(clients, commands);
-      executed += BigInt(total);
-      const reached = await network.waitExecuted(token.id, executed, 120_000, started);
-      trace?.();
-      return { rate: total / (Math.max(reached.w1, reached.w2) / 1000), reached };
-    });
+    const run = !runs("commands")
+      ? skipped({ rate: 0, reached: { w1: 0, w2: 0 } })
+      : await cpuSplit(network, async () => {
+          const started = performance.now();
+          const trace =
+            process.env["BENCH_TRACE"] === undefined ? undefined : traceProgress(network, token.id, started);
+          await submitAll(clients, commands);
+          executed += BigInt(total);
+          const reached = await network.waitExecuted(token.id, executed, 120_000, started);
+          trace?.();
+          return { rate: total / (Math.max(reached.w1, reached.w2) / 1000), reached };
+        });
 
     // Every timed transfer succeeded: account i > 0 paid perAccount * (i + 1) and received perAccount * i.
     const balanceOf = async (worker: Worker, i: number) => {
       const session = QuerySession.create(keys[i]!, 60_000);
       const prepared = session.prepare(worker.ecdh, token.id, { balance: {} });
-      const reply = await send(new Agent(), new URL("/contract/query", worker.url), prepared.body);
+      const reply = await sendOnce(new URL("/contract/query", worker.url), prepared.body);
       if (reply.status !== 200)
         throw new Error(`balance query on ${worker.name}: ${reply.status} ${Buffer.from(reply.body)}`);
       const result = session.open(reply.body, fromHex(reply.signature!), worker.identity, prepared.nonce);
@@ -268,7 +298,11 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
       return BigInt((result.output as { balance: string }).balance);
     };
     const expected = (i: number) =>
-      i === 0 ? FUNDS - BigInt(perAccount) + BigInt(perAccount * ACCOUNTS) : FUNDS - BigInt(perAccount);
+      !runs("commands")
+        ? FUNDS
+        : i === 0
+          ? FUNDS - BigInt(perAccount) + BigInt(perAccount * ACCOUNTS)
+          : FUNDS - BigInt(perAccount);
     for (const worker of [network.w1, network.w2]) {
       for (const i of [0, 1, ACCOUNTS - 1]) {
         const balance = await balanceOf(worker, i);
@@ -279,10 +313,12 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
     }
     await drain("before the queries");
 
-    // What the network costs with nothing to do (blocks every 100 ms, pherries caught up): the
+    // What the network costs with nothing to do (a block every 500 ms, pherries caught up): the
     // CPU the queries below compete with, besides the bench's own.
     const idleSeconds = quick ? 2 : 5;
-    const idle = await cpuSplit(network, () => new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000)));
+    const idle = !runs("all")
+      ? skipped(undefined)
+      : await cpuSplit(network, () => new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000)));
 
     // Queries on w1: each client alternates between two accounts' sessions, so that the worker's
     // per-account rate limit (1,000/s, burst 2,000) caps at 16,000/s, far above what is measured.
@@ -299,17 +335,20 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
       );
     const queryUrl = new URL("/contract/query", worker.url);
     // Warm-up: every certificate checked once (the worker caches that), the engine warm.
-    await load(
-      queryUrl,
-      prepare(50).map((list) => list.map((p) => p.body)),
-    );
-    const prepared = prepare(queriesPerClient);
-    const queries = await cpuSplit(network, () =>
-      load(
+    if (runs("queries"))
+      await load(
         queryUrl,
-        prepared.map((list) => list.map((p) => p.body)),
-      ),
-    );
+        prepare(50).map((list) => list.map((p) => p.body)),
+      );
+    const prepared = prepare(runs("queries") ? queriesPerClient : 1);
+    const queries = !runs("queries")
+      ? skipped({ rate: 0, p50: 0, p99: 0, last: [] })
+      : await cpuSplit(network, () =>
+          load(
+            queryUrl,
+            prepared.map((list) => list.map((p) => p.body)),
+          ),
+        );
     // The answers open and are right: each client's last one is checked here (every one was a 200).
     for (const [c, reply] of queries.value.last.entries()) {
       const { session, nonce } = prepared[c]!.at(-1)!;
@@ -320,16 +359,19 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
       }
     }
     const infoUrl = new URL("/info", worker.url);
-    await load(
-      infoUrl,
-      Array.from({ length: QUERY_CLIENTS }, () => Array.from({ length: 50 }, () => undefined)),
-    );
-    const info = await cpuSplit(network, () =>
-      load(
+    if (runs("all"))
+      await load(
         infoUrl,
-        Array.from({ length: QUERY_CLIENTS }, () => Array.from({ length: queriesPerClient }, () => undefined)),
-      ),
-    );
+        Array.from({ length: QUERY_CLIENTS }, () => Array.from({ length: 50 }, () => undefined)),
+      );
+    const info = !runs("all")
+      ? skipped({ rate: 0, p50: 0, p99: 0, last: [] })
+      : await cpuSplit(network, () =>
+          load(
+            infoUrl,
+            Array.from({ length: QUERY_CLIENTS }, () => Array.from({ length: queriesPerClient }, () => undefined)),
+          ),
+        );
 
     const q = queries.value;
     const i = info.value;

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Devnet, type PRuntimeName, type ProcessName, startDevnet } from "@phala-ts/cli/devnet";
@@ -24,10 +24,11 @@ import { Rpc } from "./rpc.js";
 
 /**
  * The network `npm run devnet` runs (see `@phala-ts/cli/devnet`), on loopback for benchmarks: a
- * validator node with 100 ms blocks, a gatekeeper and two cluster workers, each a `phala pruntime`
+ * validator node with the devnet's 500 ms blocks (BENCH_BLOCK_MS=<ms> sets another), a gatekeeper and two cluster workers, each a `phala pruntime`
  * with its own `phala pherry`, cluster 0 and its keys; no example contracts (each bench deploys
  * its own), a fresh temp data dir, ports the system picks.
- * BENCH_NODE_PROFILE=<dir> profiles the node, BENCH_WORKER_PROFILE=<dir> the pRuntimes and pherries;
+ * BENCH_NODE_PROFILE=<dir> profiles the node, BENCH_WORKER_PROFILE=<dir> the pRuntimes and pherries
+ * (BENCH_NODE_FLAGS and BENCH_WORKER_FLAGS add Node.js flags);
  * BENCH_NETWORK_LOGS=<dir> keeps every process's log there.
  */
 
@@ -65,15 +66,65 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * CPU seconds per thread of a process, summed by thread name (`main` for the main thread; Node.js
+ * leaves most others named after the program), user and system apart.
+ */
+export function threadSeconds(pid: number | undefined): Map<string, { user: number; system: number }> {
+  const byName = new Map<string, { user: number; system: number }>();
+  if (pid === undefined) return byName;
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const task of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8");
+      // Node.js names few of its threads: the main thread is the process's own id.
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const name = task === String(pid) ? "main" : comm;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const sum = byName.get(name) ?? { user: 0, system: 0 };
+      sum.user += Number(fields[11]) / 100;
+      sum.system += Number(fields[12]) / 100;
+      byName.set(name, sum);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
+}
+
 /** `--cpu-prof` into `dir`, or nothing. */
 const profileFlags = (dir: string | undefined): string[] =>
   dir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${dir}`];
 
-/** Node.js flags for each child, from BENCH_NODE_PROFILE and BENCH_WORKER_PROFILE. */
+/** Extra Node.js flags, space-separated in an environment variable (`--perf-basic-prof`, `--trace-gc`). */
+const extraFlags = (value: string | undefined): string[] => value?.split(" ").filter((flag) => flag !== "") ?? [];
+
+/**
+ * Node.js flags for each child, from BENCH_NODE_PROFILE and BENCH_WORKER_PROFILE, and
+ * BENCH_NODE_FLAGS and BENCH_WORKER_FLAGS.
+ */
 function execArgv(): Partial<Record<ProcessName, string[]>> {
-  const node = profileFlags(process.env["BENCH_NODE_PROFILE"]);
-  const worker = profileFlags(process.env["BENCH_WORKER_PROFILE"]);
+  const node = [...profileFlags(process.env["BENCH_NODE_PROFILE"]), ...extraFlags(process.env["BENCH_NODE_FLAGS"])];
+  const worker = [
+    ...profileFlags(process.env["BENCH_WORKER_PROFILE"]),
+    ...extraFlags(process.env["BENCH_WORKER_FLAGS"]),
+  ];
   return { node, gk: worker, w1: worker, w2: worker, "gk-pherry": worker, "w1-pherry": worker, "w2-pherry": worker };
+}
+
+/** BENCH_BLOCK_MS, or undefined for the devnet's own default. */
+function blockTimeMs(): number | undefined {
+  const value = process.env["BENCH_BLOCK_MS"];
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms < 50)
+    throw new Error(`BENCH_BLOCK_MS must be a whole number of ms, at least 50: ${value}`);
+  return ms;
 }
 
 /** Exit at once on Ctrl-C: the `exit` handlers stop the children and remove the temp dir. */
@@ -136,7 +187,7 @@ export class LocalNetwork {
         fresh: true,
         rpcPort: 0,
         pruntimePort: 0,
-        blockTimeMs: 100,
+        blockTimeMs: blockTimeMs(),
         deploy: false,
         endowments: funded.map((account) => ({ account, free: 1_000_000n * PHA })),
         execArgv: execArgv(),
