@@ -50,6 +50,7 @@ const SDK_EXIT: Readonly<Record<SdkErrorCode, ExitCode>> = {
   QUERY_CONTRACT_NOT_FOUND: refused,
   QUERY_NONCE_REUSED: refused,
   QUERY_RATE_LIMITED: refused,
+  QUERY_STALE: refused,
   QUERY_CONTRACT_UNAVAILABLE: refused,
   QUERY_TIMEOUT: refused,
   API_BODY_TOO_LARGE: refused,

@@ -15,6 +15,12 @@ export const QUERY_RESPONSE_PURPOSE = "phala/contract/query-response";
 export const QUERY_CERTIFICATE_DOMAIN = "phala/contract/query-certificate/v1";
 export const QUERY_SIGNING_DOMAIN = "phala/contract/query/v1";
 export const QUERY_NONCE_LENGTH = 16;
+/**
+ * How old a query may be when a worker reads it, by its `issuedAtMs` against the worker's clock;
+ * also how far ahead of that clock it may be (clock skew). A worker remembers a query's nonce only
+ * as long as the query could still be accepted, so its memory is bounded by its query rate.
+ */
+export const QUERY_MAX_AGE_MS = 30_000;
 
 export type QueryErrorCode = "QUERY_CERTIFICATE_INVALID" | "QUERY_SIGNATURE_INVALID" | "QUERY_ANSWER_MISMATCH";
 
@@ -63,13 +69,16 @@ export function verifyQueryCertificate(certificate: QueryCertificate): boolean {
 /** What a query carries, sealed to the worker's ECDH key (`QUERY_REQUEST_PURPOSE`). */
 export interface QueryRequest {
   readonly contract: Uint8Array;
-  /** Fresh per query: a worker answers a certificate's nonce once. */
+  /** Fresh per query (random): a worker answers a nonce once. */
   readonly nonce: Uint8Array;
+  /** When the query was made (ms since the epoch, the querier's clock); see QUERY_MAX_AGE_MS. */
+  readonly issuedAtMs: bigint;
   readonly payload: Uint8Array;
 }
 export const queryRequestCodec: Codec<QueryRequest> = Struct({
   contract: key32,
   nonce: Bytes(QUERY_NONCE_LENGTH),
+  issuedAtMs: u64,
   payload: Bytes(),
 });
 

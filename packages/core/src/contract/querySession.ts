@@ -85,14 +85,23 @@ export class QuerySession {
     return new QuerySession(certificate, signer, ecdh);
   }
 
-  /** A query of `contract` with a JSON `request`, sealed to the worker's ECDH key. */
+  /**
+   * A query of `contract` with a JSON `request`, sealed to the worker's ECDH key, issued at
+   * `nowMs`: a worker takes it for QUERY_MAX_AGE_MS (by its own clock), so send it soon.
+   */
   prepare(
     workerEcdhPubkey: Uint8Array,
     contract: Uint8Array,
     request: unknown,
     nonce = publicRandomBytes(QUERY_NONCE_LENGTH),
+    nowMs = Date.now(),
   ): PreparedQuery {
-    const plaintext = queryRequestCodec.enc({ contract, nonce, payload: utf8(JSON.stringify(request ?? null)) });
+    const plaintext = queryRequestCodec.enc({
+      contract,
+      nonce,
+      issuedAtMs: BigInt(Math.floor(nowMs)),
+      payload: utf8(JSON.stringify(request ?? null)),
+    });
     const envelope = encodeEnvelope(this.#channel(workerEcdhPubkey).seal(QUERY_REQUEST_PURPOSE, plaintext));
     // Exactly `signedQueryCodec.enc(signQuery(signer, certificate, envelope))`, without encoding
     // the certificate twice per query.

@@ -13,6 +13,7 @@ export type ContractServiceErrorCode =
   | "QUERY_UNREADABLE"
   | "QUERY_NONCE_REUSED"
   | "QUERY_RATE_LIMITED"
+  | "QUERY_STALE"
   | "QUERY_CONTRACT_NOT_FOUND"
   /** The contract is known here but cannot answer: its history is incomplete or its engine failed. */
   | "QUERY_CONTRACT_UNAVAILABLE"

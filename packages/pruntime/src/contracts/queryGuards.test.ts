@@ -47,47 +47,63 @@ describe("RateLimiter", () => {
 });
 
 describe("NonceWindow", () => {
-  const FAR = 1_000_000;
+  const AGE = 1000;
 
-  it("refuses a nonce already recorded with the same certificate, not with another, and check alone records nothing", () => {
-    const window = new NonceWindow();
-    window.check("cert-a", "n1", FAR, 0);
-    window.check("cert-a", "n1", FAR, 0);
-    window.record("cert-a", "n1", FAR, 0);
-    expect(errorCodeOf(() => window.check("cert-a", "n1", FAR, 0))).toBe("QUERY_NONCE_REUSED");
-    expect(errorCodeOf(() => window.check("cert-a", "n2", FAR, 0))).toBeUndefined();
-    expect(errorCodeOf(() => window.check("cert-b", "n1", FAR, 0))).toBeUndefined();
+  it("refuses a nonce already recorded, whatever else the query holds, and check alone records nothing", () => {
+    const window = new NonceWindow({ maxAgeMs: AGE });
+    window.check("n1", 0, 0);
+    window.check("n1", 0, 0);
+    window.record("n1", 0);
+    expect(errorCodeOf(() => window.check("n1", 0, 0))).toBe("QUERY_NONCE_REUSED");
+    expect(errorCodeOf(() => window.check("n1", 500, 10))).toBe("QUERY_NONCE_REUSED");
+    expect(errorCodeOf(() => window.check("n2", 0, 0))).toBeUndefined();
   });
 
-  it("bounds the nonces of one certificate: past the bound it must be renewed", () => {
-    const window = new NonceWindow(2, 100);
-    window.record("cert-a", "n1", FAR, 0);
-    window.record("cert-a", "n2", FAR, 0);
-    expect(errorCodeOf(() => window.check("cert-a", "n3", FAR, 0))).toBe("QUERY_RATE_LIMITED");
-    // Reuse is still reported as such.
-    expect(errorCodeOf(() => window.check("cert-a", "n1", FAR, 0))).toBe("QUERY_NONCE_REUSED");
-    expect(errorCodeOf(() => window.check("cert-b", "n1", FAR, 0))).toBeUndefined();
+  it("refuses a query older than maxAgeMs, ahead of the clock by more, or issued before notBeforeMs (QUERY_STALE)", () => {
+    const window = new NonceWindow({ maxAgeMs: AGE, notBeforeMs: 100 });
+    expect(errorCodeOf(() => window.check("n", 100, 100 + AGE))).toBeUndefined();
+    expect(errorCodeOf(() => window.check("n", 100, 101 + AGE))).toBe("QUERY_STALE");
+    expect(errorCodeOf(() => window.check("n", 100 + AGE, 100))).toBeUndefined();
+    expect(errorCodeOf(() => window.check("n", 101 + AGE, 100))).toBe("QUERY_STALE");
+    expect(errorCodeOf(() => window.check("n", 99, 100))).toBe("QUERY_STALE");
   });
 
-  it("bounds the nonces of all certificates, and makes room by forgetting expired certificates only", () => {
-    const window = new NonceWindow(100, 3);
-    window.record("expires-early", "n1", 1000, 0);
-    window.record("expires-early", "n2", 1000, 0);
-    window.record("expires-late", "n1", 5000, 0);
-    expect(errorCodeOf(() => window.check("another", "n1", 5000, 999))).toBe("QUERY_RATE_LIMITED");
-    // At 1000 the early certificate has expired: its two nonces are swept, the late one's kept.
-    expect(errorCodeOf(() => window.check("another", "n1", 5000, 1000))).toBeUndefined();
-    window.record("another", "n1", 5000, 0);
-    expect(errorCodeOf(() => window.check("expires-late", "n1", 5000, 1000))).toBe("QUERY_NONCE_REUSED");
-    window.record("another", "n2", 5000, 0);
-    // Full again (late n1, another n1 and n2), and nothing left to sweep until 5000.
-    expect(errorCodeOf(() => window.check("another", "n3", 5000, 4999))).toBe("QUERY_RATE_LIMITED");
-    expect(errorCodeOf(() => window.check("another", "n3", 5000, 5000))).toBeUndefined();
+  it("forgets a nonce exactly when its query turns stale, so it never answers one twice", () => {
+    const window = new NonceWindow({ maxAgeMs: AGE });
+    window.record("n1", 0);
+    window.record("n2", 500);
+    expect(errorCodeOf(() => window.check("n1", 0, AGE))).toBe("QUERY_NONCE_REUSED");
+    expect(window.size).toBe(2);
+    expect(errorCodeOf(() => window.check("n1", 0, AGE + 1))).toBe("QUERY_STALE");
+    window.check("n3", AGE + 1, AGE + 1);
+    expect(window.size).toBe(1);
+    expect(errorCodeOf(() => window.check("n2", 500, AGE + 1))).toBe("QUERY_NONCE_REUSED");
+    window.check("n3", 500 + AGE + 1, 500 + AGE + 1);
+    expect(window.size).toBe(0);
   });
 
-  it("sweeps by the clock it is given, never forgetting a certificate still valid on it", () => {
-    const window = new NonceWindow();
-    for (let i = 0; i < 10_000; i++) window.record("cert", String(i), 5000, 1000);
-    expect(errorCodeOf(() => window.check("cert", "0", 5000, 1000))).toBe("QUERY_NONCE_REUSED");
+  it("holds only the window's nonces at a steady rate, however long it runs", () => {
+    const age = 50;
+    const window = new NonceWindow({ maxAgeMs: age });
+    // 10 queries a ms for 100 windows: at most the last window's (plus one ms) are remembered.
+    let most = 0;
+    for (let t = 0; t < 100 * age; t++) {
+      for (let q = 0; q < 10; q++) {
+        const nonce = `${t}:${q}`;
+        window.check(nonce, t, t);
+        window.record(nonce, t);
+      }
+      most = Math.max(most, window.size);
+    }
+    expect(most).toBe(10 * (age + 1));
+  });
+
+  it("refuses new queries past its capacity until old ones age out (QUERY_RATE_LIMITED)", () => {
+    const window = new NonceWindow({ maxAgeMs: AGE, capacity: 2 });
+    window.record("n1", 0);
+    window.record("n2", 10);
+    expect(errorCodeOf(() => window.check("n3", 10, 10))).toBe("QUERY_RATE_LIMITED");
+    expect(errorCodeOf(() => window.check("n1", 10, 10))).toBe("QUERY_NONCE_REUSED");
+    expect(errorCodeOf(() => window.check("n3", AGE + 1, AGE + 1))).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { QUERY_MAX_AGE_MS } from "@phala-ts/core";
 import { ContractServiceError } from "./contractServiceError.js";
 
 /** A token bucket per account: `ratePerSecond` sustained, `burst` at once. */
@@ -36,63 +37,80 @@ export class RateLimiter {
   }
 }
 
+export interface NonceWindowOptions {
+  /** How old (or how far ahead of this clock) a query may be; default QUERY_MAX_AGE_MS. */
+  readonly maxAgeMs?: number;
+  /** The most nonces remembered at once; past it new queries are refused until old ones age out. */
+  readonly capacity?: number;
+  /** Queries issued before this are refused: this worker may have answered them before a restart. */
+  readonly notBeforeMs?: number;
+}
+
 /**
- * The nonces each certificate used, kept until the certificate expires (after which its queries
- * are refused anyway). Bounded per certificate and in total, so replay protection never turns
- * into unbounded memory: past the bounds new queries are refused until certificates expire.
+ * The nonces of the queries this worker answered, each remembered until its query is too old to
+ * be accepted (`issuedAtMs` + maxAgeMs): a replay is refused as reused while it is fresh and as
+ * stale after. Memory follows the query rate over the window, whatever the certificates' lifetimes.
+ * A nonce is spent once whatever the certificate: nonces are random and sealed, so only the
+ * querier who chose one can send it under another certificate.
  */
 export class NonceWindow {
-  readonly #perCertificate: number;
-  readonly #total: number;
-  readonly #byCertificate = new Map<string, { expiresAtMs: number; nonces: Set<string> }>();
-  #count = 0;
-  #recordedSinceSweep = 0;
+  readonly #maxAgeMs: number;
+  readonly #capacity: number;
+  readonly #notBeforeMs: number;
+  /** Nonce (latin1) → when it may be forgotten, in insertion order. */
+  readonly #spent = new Map<string, number>();
 
-  constructor(perCertificate = 100_000, total = 1_000_000) {
-    this.#perCertificate = perCertificate;
-    this.#total = total;
+  constructor(options: NonceWindowOptions = {}) {
+    this.#maxAgeMs = options.maxAgeMs ?? QUERY_MAX_AGE_MS;
+    this.#capacity = options.capacity ?? 1_000_000;
+    this.#notBeforeMs = options.notBeforeMs ?? Number.NEGATIVE_INFINITY;
   }
 
-  /** Throws if the nonce was used with this certificate or no room is left; `record` takes it. */
-  check(certificate: string, nonce: string, expiresAtMs: number, nowMs: number): void {
-    const entry = this.#byCertificate.get(certificate);
-    if (entry?.nonces.has(nonce)) {
-      throw new ContractServiceError("QUERY_NONCE_REUSED", "this query's nonce was used already with this certificate");
-    }
-    if (entry !== undefined && entry.nonces.size >= this.#perCertificate) {
+  get size(): number {
+    return this.#spent.size;
+  }
+
+  /** Throws unless a query issued at `issuedAtMs` with `nonce` may be answered now; `record` spends it. */
+  check(nonce: string, issuedAtMs: number, nowMs: number): void {
+    if (nowMs - issuedAtMs > this.#maxAgeMs || issuedAtMs < this.#notBeforeMs) {
       throw new ContractServiceError(
-        "QUERY_RATE_LIMITED",
-        "this certificate answered its most queries: sign a new one",
-        {
-          perCertificate: this.#perCertificate,
-        },
+        "QUERY_STALE",
+        issuedAtMs < this.#notBeforeMs
+          ? "the query was issued before this worker started: send a new one"
+          : `the query was issued more than ${this.#maxAgeMs / 1000} s ago: send a new one`,
+        { issuedAtMs, nowMs },
       );
     }
-    if (this.#count >= this.#total) this.#sweep(nowMs);
-    if (this.#count >= this.#total) {
+    if (issuedAtMs - nowMs > this.#maxAgeMs) {
+      throw new ContractServiceError(
+        "QUERY_STALE",
+        `the query was issued more than ${this.#maxAgeMs / 1000} s ahead of this worker's clock`,
+        { issuedAtMs, nowMs },
+      );
+    }
+    this.#forget(nowMs);
+    if (this.#spent.has(nonce)) {
+      throw new ContractServiceError("QUERY_NONCE_REUSED", "this query's nonce was used already");
+    }
+    if (this.#spent.size >= this.#capacity) {
       throw new ContractServiceError("QUERY_RATE_LIMITED", "this worker tracks its most queries: try again later", {
-        expiresAtMs,
+        capacity: this.#capacity,
       });
     }
   }
 
-  record(certificate: string, nonce: string, expiresAtMs: number, nowMs: number): void {
-    let entry = this.#byCertificate.get(certificate);
-    if (entry === undefined) {
-      entry = { expiresAtMs, nonces: new Set() };
-      this.#byCertificate.set(certificate, entry);
-    }
-    entry.nonces.add(nonce);
-    this.#count++;
-    if (++this.#recordedSinceSweep >= 10_000) this.#sweep(nowMs);
+  record(nonce: string, issuedAtMs: number): void {
+    this.#spent.set(nonce, issuedAtMs + this.#maxAgeMs);
   }
 
-  #sweep(nowMs: number): void {
-    this.#recordedSinceSweep = 0;
-    for (const [certificate, entry] of this.#byCertificate) {
-      if (entry.expiresAtMs > nowMs) continue;
-      this.#count -= entry.nonces.size;
-      this.#byCertificate.delete(certificate);
+  /**
+   * Forgets, from the oldest recorded, the nonces whose queries are now refused as stale. Queries
+   * arrive about in the order they were issued; one issued ahead of time only delays the rest.
+   */
+  #forget(nowMs: number): void {
+    for (const [nonce, until] of this.#spent) {
+      if (until >= nowMs) break;
+      this.#spent.delete(nonce);
     }
   }
 }

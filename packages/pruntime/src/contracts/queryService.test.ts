@@ -8,6 +8,7 @@ import {
   ed25519Generate,
   encodeEnvelope,
   type Keypair,
+  QUERY_MAX_AGE_MS,
   QUERY_NONCE_LENGTH,
   QUERY_REQUEST_PURPOSE,
   type QueryCertificate,
@@ -99,7 +100,7 @@ function ask(
   options: { contract?: Uint8Array; nonce?: Uint8Array } = {},
 ): QueryResult {
   const nonce = options.nonce === undefined ? undefined : new Uint8Array(options.nonce);
-  const prepared = s.prepare(worker.keys.ecdh.publicKey, options.contract ?? contract, request, nonce);
+  const prepared = s.prepare(worker.keys.ecdh.publicKey, options.contract ?? contract, request, nonce, NOW);
   const { body, signature } = service.answer(prepared.body);
   return s.open(body, signature, worker.id, prepared.nonce);
 }
@@ -127,12 +128,18 @@ class HandmadeQuery {
     payload: Uint8Array,
     options: {
       nonce?: Uint8Array;
+      issuedAtMs?: number;
       certificate?: QueryCertificate;
       signer?: Ed25519Keypair;
       sender?: X25519Keypair;
     } = {},
   ): Uint8Array {
-    const plaintext = queryRequestCodec.enc({ contract, nonce: options.nonce ?? freshNonce(), payload });
+    const plaintext = queryRequestCodec.enc({
+      contract,
+      nonce: options.nonce ?? freshNonce(),
+      issuedAtMs: BigInt(options.issuedAtMs ?? NOW),
+      payload,
+    });
     const envelope = encodeEnvelope(
       sealEnvelope({
         recipientPublic: workerEcdh,
@@ -155,7 +162,7 @@ describe("QueryService: answers", () => {
     expect(ask(s, alices, { balance: {} })).toEqual({ ok: true, output: { balance: "1000" } });
     expect(ask(s, alices, { totalSupply: {} })).toEqual({ ok: true, output: { totalSupply: "1000" } });
 
-    const prepared = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} });
+    const prepared = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW);
     const { body, signature } = s.service.answer(prepared.body);
     const other = new Worker(engine);
     expect(errorCodeOf(() => alices.open(body, signature, other.id, prepared.nonce))).toBe("QUERY_SIGNATURE_INVALID");
@@ -206,7 +213,7 @@ describe("QueryService: answers", () => {
 describe("QueryService: refusals", () => {
   it("refuses a body that is not a SignedQuery, or a payload that is not JSON (QUERY_MALFORMED), spending no nonce", () => {
     const s = setup();
-    const valid = session().prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }).body;
+    const valid = session().prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW).body;
     expect(refusal(s, new Uint8Array([1, 2, 3]))).toBe("QUERY_MALFORMED");
     expect(refusal(s, valid.subarray(0, valid.length - 1))).toBe("QUERY_MALFORMED");
     expect(refusal(s, Uint8Array.of(...valid, 0))).toBe("QUERY_MALFORMED");
@@ -260,7 +267,7 @@ describe("QueryService: refusals", () => {
   it("refuses a request sealed to another worker (QUERY_UNREADABLE)", () => {
     const s = setup();
     const elsewhere = new Worker(engine);
-    const prepared = session().prepare(elsewhere.keys.ecdh.publicKey, s.contract, { balance: {} });
+    const prepared = session().prepare(elsewhere.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW);
     expect(refusal(s, prepared.body)).toBe("QUERY_UNREADABLE");
   });
 
@@ -274,15 +281,15 @@ describe("QueryService: refusals", () => {
     );
   });
 
-  it("answers a nonce once per certificate (QUERY_NONCE_REUSED), and a fresh nonce still works", () => {
+  it("answers a nonce once, whatever the certificate (QUERY_NONCE_REUSED), and a fresh nonce still works", () => {
     const s = setup();
     const alices = session();
-    const prepared = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} });
+    const prepared = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW);
     expect(refusal(s, prepared.body)).toBeUndefined();
     expect(refusal(s, prepared.body)).toBe("QUERY_NONCE_REUSED");
     expect(ask(s, alices, { balance: {} })).toMatchObject({ ok: true });
-    // The same nonce under another certificate is another query.
-    expect(ask(s, session(), { balance: {} }, { nonce: prepared.nonce })).toMatchObject({ ok: true });
+    // Only the querier who chose a nonce knows it (it is sealed): under another certificate it is spent too.
+    expect(errorCodeOf(() => ask(s, session(), { balance: {} }, { nonce: prepared.nonce }))).toBe("QUERY_NONCE_REUSED");
   });
 
   it("refuses a contract it does not run (QUERY_CONTRACT_NOT_FOUND), spending no nonce", () => {
@@ -331,11 +338,44 @@ describe("QueryService: refusals", () => {
   });
 });
 
+describe("QueryService: a query's age", () => {
+  it("refuses a query issued over QUERY_MAX_AGE_MS before or ahead of its clock (QUERY_STALE), spending no nonce", () => {
+    const s = setup();
+    const handmade = new HandmadeQuery();
+    const ecdh = s.worker.keys.ecdh.publicKey;
+    const nonce = freshNonce();
+    const aged = (issuedAtMs: number) =>
+      refusal(s, handmade.body(ecdh, s.contract, balanceQuery, { nonce, issuedAtMs }));
+    s.clock.now = NOW + QUERY_MAX_AGE_MS + 1;
+    expect(aged(NOW)).toBe("QUERY_STALE");
+    expect(aged(s.clock.now + QUERY_MAX_AGE_MS + 1)).toBe("QUERY_STALE");
+    expect(aged(s.clock.now + QUERY_MAX_AGE_MS)).toBeUndefined();
+  });
+
+  it("refuses a query issued before the worker started: it may have answered it before a restart", () => {
+    const s = setup({ startedAtMs: NOW + 1 });
+    const handmade = new HandmadeQuery();
+    const ecdh = s.worker.keys.ecdh.publicKey;
+    expect(refusal(s, handmade.body(ecdh, s.contract, balanceQuery, { issuedAtMs: NOW }))).toBe("QUERY_STALE");
+    expect(refusal(s, handmade.body(ecdh, s.contract, balanceQuery, { issuedAtMs: NOW + 1 }))).toBeUndefined();
+  });
+
+  it("refuses a replay as reused while the query is fresh, and as stale after", () => {
+    const s = setup();
+    const prepared = session().prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW);
+    expect(refusal(s, prepared.body)).toBeUndefined();
+    s.clock.now = NOW + QUERY_MAX_AGE_MS;
+    expect(refusal(s, prepared.body)).toBe("QUERY_NONCE_REUSED");
+    s.clock.now = NOW + QUERY_MAX_AGE_MS + 1;
+    expect(refusal(s, prepared.body)).toBe("QUERY_STALE");
+  });
+});
+
 describe("QueryService: replays", () => {
   it("spends no rate on a query sent again by someone who saw it on the wire", () => {
     const s = setup({ ratePerSecond: 1 }); // a burst of 2
     const alices = session();
-    const seen = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} });
+    const seen = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW);
     expect(refusal(s, seen.body)).toBeUndefined();
     for (let i = 0; i < 3; i++) expect(refusal(s, seen.body)).toBe("QUERY_NONCE_REUSED");
     expect(ask(s, alices, { balance: {} })).toMatchObject({ ok: true });
@@ -363,7 +403,7 @@ describe("QueryService: a query that never ends", () => {
 
 describe("QueryService: answerAsync (Ed25519 on the thread pool)", () => {
   const askAsync = async ({ service, worker, contract }: Setup, s: QuerySession, request: unknown) => {
-    const prepared = s.prepare(worker.keys.ecdh.publicKey, contract, request);
+    const prepared = s.prepare(worker.keys.ecdh.publicKey, contract, request, undefined, NOW);
     const { body, signature } = await service.answerAsync(prepared.body);
     return s.open(body, signature, worker.id, prepared.nonce);
   };
@@ -406,7 +446,7 @@ describe("QueryService: answerAsync (Ed25519 on the thread pool)", () => {
 
   it("spends a nonce once when copies of a query are checked at the same time", async () => {
     const s = setup();
-    const prepared = session().prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} });
+    const prepared = session().prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW);
     const outcomes = await Promise.allSettled([1, 2, 3].map(() => s.service.answerAsync(prepared.body)));
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     const refused = outcomes.flatMap((o) => (o.status === "rejected" ? [(o.reason as { code: string }).code] : []));
@@ -416,9 +456,9 @@ describe("QueryService: answerAsync (Ed25519 on the thread pool)", () => {
   it("refuses a certificate that expires while the query's signature is checked, spending no nonce", async () => {
     // The clock reads NOW + 999 when the query arrives, NOW + 1000 once its signature checked out.
     const readings = [NOW + 999, NOW + 1000];
-    const s = setup({ now: () => readings.shift() ?? NOW });
+    const s = setup({ now: () => readings.shift() ?? NOW, startedAtMs: NOW });
     const alices = session(alice, NOW, 1000);
-    const prepared = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} });
+    const prepared = alices.prepare(s.worker.keys.ecdh.publicKey, s.contract, { balance: {} }, undefined, NOW);
     expect(await asyncRefusal(s, prepared.body)).toBe("QUERY_CERTIFICATE_EXPIRED");
     expect(readings).toHaveLength(0);
     expect(await asyncRefusal(s, prepared.body)).toBeUndefined();

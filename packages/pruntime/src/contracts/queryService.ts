@@ -34,6 +34,8 @@ export interface QueryServiceOptions {
   /** Queries a second per account, sustained (default 1,000); twice that at once. */
   readonly ratePerSecond?: number | undefined;
   readonly now?: (() => number) | undefined;
+  /** When this worker started (default: now); queries issued before it are refused as stale. */
+  readonly startedAtMs?: number | undefined;
 }
 
 /** What a query runs against: the newest dispatched block. */
@@ -109,8 +111,8 @@ interface Received {
 
 /**
  * `POST /contract/query`: checks the certificate (its account's signature, once per
- * certificate, and its expiry), the ephemeral key's signature on the query, the nonce and the
- * account's rate, then runs the contract's `query` with the certificate's account as the caller
+ * certificate, and its expiry), the ephemeral key's signature on the query, the query's age and
+ * nonce, and the account's rate, then runs the contract's `query` with the certificate's account as the caller
  * and seals the answer to the certificate's ephemeral key. Plaintext never leaves: the request
  * opens only here and the answer is sealed before it is returned.
  *
@@ -122,7 +124,7 @@ export class QueryService {
   readonly #parts: QueryServiceParts;
   readonly #now: () => number;
   readonly #rates: RateLimiter;
-  readonly #nonces = new NonceWindow();
+  readonly #nonces: NonceWindow;
   readonly #sessions: CertifiedSessions;
 
   constructor(parts: QueryServiceParts, options: QueryServiceOptions = {}) {
@@ -131,6 +133,8 @@ export class QueryService {
     const rate = options.ratePerSecond ?? 1000;
     this.#rates = new RateLimiter(rate, 2 * rate);
     this.#sessions = new CertifiedSessions(parts.ecdh);
+    // Nonces are in memory only: what this worker answered before it started, it cannot tell.
+    this.#nonces = new NonceWindow({ notBeforeMs: options.startedAtMs ?? this.#now() });
   }
 
   answer(body: Uint8Array): QueryResponse {
@@ -178,12 +182,13 @@ export class QueryService {
     checkExpiry(session.expiresAtMs, now);
     const request = this.#open(session, query.envelope);
     const nonce = byteKey(request.nonce);
-    this.#nonces.check(session.id, nonce, session.expiresAtMs, now);
+    const issuedAtMs = Number(request.issuedAtMs);
+    this.#nonces.check(nonce, issuedAtMs, now);
     // Only for a signed query with a new nonce: a query seen on the wire, sent again, must not
     // spend its account's rate.
     this.#rates.take(session.accountKey, now);
     const run = this.#prepare(request);
-    this.#nonces.record(session.id, nonce, session.expiresAtMs, now);
+    this.#nonces.record(nonce, issuedAtMs);
     const { inbox } = run;
     const account = session.certificate.body.account;
     const outcome =

@@ -11,7 +11,7 @@ import { ContractServiceError } from "./contractServiceError.js";
 
 /** What a worker keeps about a certificate whose account signature it checked. */
 export interface CertifiedSession {
-  /** The certificate's bytes (latin1): its key here and in the nonce window. */
+  /** The certificate's bytes (latin1): its key here. */
   readonly id: string;
   readonly certificate: QueryCertificate;
   readonly expiresAtMs: number;

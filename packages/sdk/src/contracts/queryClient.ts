@@ -18,10 +18,7 @@ const DEFAULT_SESSION_TTL_MS = 10 * 60_000;
 const DEFAULT_WORKER_TTL_MS = 5 * 60_000;
 /** A certificate this close to expiry is replaced rather than used. */
 const SESSION_MARGIN_MS = 30_000;
-/**
- * A certificate is replaced after this many queries: a worker remembers every nonce of a
- * certificate until it expires and answers at most 100,000 queries a certificate.
- */
+/** A certificate is replaced after this many queries, so that no one ephemeral key signs without end. */
 export const SESSION_MAX_QUERIES = 50_000;
 
 /** Refusals after which the worker's keys are read again: it may have been replaced at that address. */

@@ -12,6 +12,7 @@ describe("query refusals", () => {
       [429, "QUERY_RATE_LIMITED"],
       [404, "QUERY_CONTRACT_NOT_FOUND"],
       [401, "QUERY_CERTIFICATE_EXPIRED"],
+      [401, "QUERY_STALE"],
       [413, "API_BODY_TOO_LARGE"],
       [503, "QUERY_CONTRACT_UNAVAILABLE"],
     ] as const) {
