@@ -2,6 +2,7 @@ import { DefaultIntrinsics, type QuickJSContext, type QuickJSRuntime } from "qui
 import { outcomeOf, thrownOutcome } from "./callOutcome.js";
 import type { CallState } from "./callState.js";
 import type { ContractCall, ContractOutcome } from "./contractCall.js";
+import { installFastMarshalling } from "./fastMarshalling.js";
 import type { InterruptCounter } from "./interruptCounter.js";
 import { CODE_STACK_BYTES, GAS } from "./limits.js";
 import type { QuickJSModule } from "./quickjsModule.js";
@@ -40,6 +41,7 @@ export class SandboxRuntime {
     let vm: QuickJSContext | undefined;
     try {
       vm = rt.newContext({ intrinsics: INTRINSICS });
+      installFastMarshalling(vm);
       rt.setMaxStackSize(CODE_STACK_BYTES);
       const sandbox = new Sandbox(vm);
       const context = vm;

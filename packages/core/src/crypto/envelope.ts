@@ -4,6 +4,7 @@ import { equalBytes, utf8 } from "../bytes/bytes.js";
 import { PhalaError } from "../errors/phalaError.js";
 import { assertLength } from "../keys/ed25519.js";
 import { decodeExact } from "../scale/decodeExact.js";
+import { scaleBytes } from "../scale/scaleBytes.js";
 import { hkdfSha256 } from "./hkdf.js";
 import { publicRandomBytes } from "./randomPool.js";
 import { X25519_KEY_LENGTH, X25519Error, type X25519Keypair, x25519Ephemeral, x25519FromSecret } from "./x25519.js";
@@ -37,13 +38,6 @@ export const envelopeCodec = Struct({
 });
 
 const DOMAIN_BYTES = utf8(ENVELOPE_DOMAIN);
-const infoCodec = Struct({ domain: Bytes(), purpose: Bytes() });
-const aadCodec = Struct({
-  domain: Bytes(),
-  senderPublic: Bytes(X25519_KEY_LENGTH),
-  recipientPublic: Bytes(X25519_KEY_LENGTH),
-  purpose: Bytes(),
-});
 
 function malformed(reason: string, details: Record<string, unknown> = {}, cause?: unknown): EnvelopeError {
   return new EnvelopeError("ENVELOPE_MALFORMED", `malformed envelope: ${reason}`, details, { cause });
@@ -65,13 +59,41 @@ function checkShape(envelope: Envelope): Envelope {
   return envelope;
 }
 
+/** `envelopeCodec.enc`, written directly (the shape is checked, so the fixed fields are whole). */
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  return envelopeCodec.enc(checkShape(envelope));
+  const { senderPublic, iv, ciphertext } = checkShape(envelope);
+  return scaleBytes([senderPublic, iv, ciphertext.length, ciphertext]);
 }
 
 /** Truncated, over-long or malformed SCALE → ScaleDecodeError; a ciphertext shorter than the tag → EnvelopeError. */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-  return checkShape(decodeExact(envelopeCodec.dec, bytes, "Envelope"));
+  return checkShape(readEnvelope(bytes) ?? decodeExact(envelopeCodec.dec, bytes, "Envelope"));
+}
+
+const HEAD_LENGTH = X25519_KEY_LENGTH + ENVELOPE_IV_LENGTH;
+
+/**
+ * `envelopeCodec.dec` for input it decodes exactly (each field a plain copy, as the codec makes),
+ * without its per-call machinery; undefined for anything else, which the codec then decodes or
+ * refuses with its own error.
+ */
+function readEnvelope(bytes: Uint8Array): Envelope | undefined {
+  if (!(bytes instanceof Uint8Array) || bytes.length <= HEAD_LENGTH) return undefined;
+  const at = (i: number) => bytes[HEAD_LENGTH + i] ?? 0;
+  const mode = at(0) & 3;
+  if (mode === 3) return undefined;
+  // SCALE compact: the low two bits say 1, 2 or 4 bytes, little-endian; the value is the rest.
+  const prefix = 1 << mode;
+  const word =
+    mode === 0 ? at(0) : mode === 1 ? at(0) | (at(1) << 8) : at(0) | (at(1) << 8) | (at(2) << 16) | (at(3) << 24);
+  const start = HEAD_LENGTH + prefix;
+  if (start + (word >>> 2) !== bytes.length) return undefined;
+  const copy = (from: number, to?: number) => new Uint8Array(bytes.subarray(from, to));
+  return {
+    senderPublic: copy(0, X25519_KEY_LENGTH),
+    iv: copy(X25519_KEY_LENGTH, HEAD_LENGTH),
+    ciphertext: copy(start),
+  };
 }
 
 export function purposeBytes(purpose: string): Uint8Array {
@@ -104,13 +126,23 @@ export function envelopeKey(
   const salt = new Uint8Array(2 * X25519_KEY_LENGTH);
   salt.set(senderPublic, 0);
   salt.set(recipientPublic, X25519_KEY_LENGTH);
-  const key = hkdfSha256(shared, salt, infoCodec.enc({ domain: DOMAIN_BYTES, purpose }), 32);
+  // SCALE((domain: Vec<u8>, purpose: Vec<u8>))
+  const info = scaleBytes([DOMAIN_BYTES.length, DOMAIN_BYTES, purpose.length, purpose]);
+  const key = hkdfSha256(shared, salt, info, 32);
   shared.fill(0);
   return key;
 }
 
+/** SCALE((domain: Vec<u8>, senderPublic: [u8; 32], recipientPublic: [u8; 32], purpose: Vec<u8>)). */
 export function envelopeAad(senderPublic: Uint8Array, recipientPublic: Uint8Array, purpose: Uint8Array): Uint8Array {
-  return aadCodec.enc({ domain: DOMAIN_BYTES, senderPublic, recipientPublic, purpose });
+  return scaleBytes([
+    DOMAIN_BYTES.length,
+    DOMAIN_BYTES,
+    senderPublic.subarray(0, X25519_KEY_LENGTH),
+    recipientPublic.subarray(0, X25519_KEY_LENGTH),
+    purpose.length,
+    purpose,
+  ]);
 }
 
 export interface SealEnvelopeOptions {

@@ -1,7 +1,7 @@
-import { Bytes, Struct, Vector } from "@polkadot-api/substrate-bindings";
 import { utf8 } from "../bytes/bytes.js";
 import { blake2_256Parts } from "../hashing/hashes.js";
 import { assertLength } from "../keys/ed25519.js";
+import { scaleBytes } from "../scale/scaleBytes.js";
 import { hkdfSha256 } from "./hkdf.js";
 
 export const KDF_DOMAIN = "phala/kdf/v1";
@@ -12,14 +12,15 @@ export type KdfPathSegment = string | Uint8Array;
 
 const KDF_DOMAIN_BYTES = utf8(KDF_DOMAIN);
 const EMPTY = new Uint8Array(0);
-const kdfInfoCodec = Struct({ domain: Bytes(), path: Vector(Bytes()) });
 
 /** SCALE((domain: Vec<u8>, path: Vec<Vec<u8>>)): length prefixes keep ["a","bc"] and ["ab","c"] apart. */
 export function kdfInfo(path: readonly KdfPathSegment[]): Uint8Array {
-  return kdfInfoCodec.enc({
-    domain: KDF_DOMAIN_BYTES,
-    path: path.map((segment) => (typeof segment === "string" ? utf8(segment) : segment)),
-  });
+  const parts: (Uint8Array | number)[] = [KDF_DOMAIN_BYTES.length, KDF_DOMAIN_BYTES, path.length];
+  for (const segment of path) {
+    const bytes = typeof segment === "string" ? utf8(segment) : segment;
+    parts.push(bytes.length, bytes);
+  }
+  return scaleBytes(parts);
 }
 
 /** HKDF-SHA256(ikm = parent, salt = empty, info = kdfInfo(path), L = 32). */

@@ -1,12 +1,4 @@
-import {
-  type ContractCommand,
-  concatBytes,
-  contractCommandCodec,
-  contractOrigin,
-  Trie,
-  type TrieChange,
-  utf8,
-} from "@phala-ts/core";
+import { type ContractCommand, contractCommandCodec, contractOrigin, Trie, type TrieChange } from "@phala-ts/core";
 import { Bytes, type Codec, Option, Struct, str, Tuple, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
 import { DeterministicOutbox, type OutboxState, outboxStateCodec } from "../keyHierarchy/deterministicOutbox.js";
 import { ContractStorage } from "./contractStorage.js";
@@ -14,9 +6,20 @@ import { ContractStorage } from "./contractStorage.js";
 const STORAGE_TAG = 1;
 const INBOX_TAG = 2;
 
+const encoder = new TextEncoder();
+
+/** `key`'s UTF-8 bytes behind the one-byte `tag`, in one copy. */
+function taggedKey(tag: number, key: string): Uint8Array {
+  const bytes = encoder.encode(key);
+  const out = new Uint8Array(1 + bytes.length);
+  out[0] = tag;
+  out.set(bytes, 1);
+  return out;
+}
+
 /** Trie entries for a storage's entries (or changes): the key behind its one-byte tag, UTF-8 keys and values. */
 const tagged = (tag: number, entries: readonly (readonly [string, string | null])[]): TrieChange[] =>
-  entries.map(([key, value]) => [concatBytes(Uint8Array.of(tag), utf8(key)), value === null ? null : utf8(value)]);
+  entries.map(([key, value]) => [taggedKey(tag, key), value === null ? null : encoder.encode(value)]);
 
 /** The block a command was queued in, as its call sees it. */
 export interface CommandBlock {
