@@ -35,4 +35,17 @@ describe("VerifiedMessages", () => {
     expect(verified.verify({ ...signed, sequence: -1n }, worker.publicKey)).toBe(false);
     expect(verified.verify({ ...signed, signature: new Uint8Array(3) }, worker.publicKey)).toBe(false);
   });
+
+  it("keeps at most `capacity` signatures, dropping the oldest, and never trusts a dropped one", () => {
+    const verified = new VerifiedMessages(2);
+    const signed = [1n, 2n, 3n].map((sequence) => signMessage(worker, message, sequence));
+    for (const one of signed) expect(verified.verify(one, worker.publicKey)).toBe(true);
+    expect(verified.size).toBe(2);
+    for (const one of signed) expect(verified.verify(one, worker.publicKey)).toBe(true);
+    expect(verified.size).toBe(2);
+    // A remembered signature reused over other content is verified afresh, and refused.
+    const reused = { ...signed[2]!, sequence: 9n };
+    expect(verified.verify(reused, worker.publicKey)).toBe(false);
+    expect(verified.verify(signed[2]!, worker.publicKey)).toBe(true);
+  });
 });

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { devAccounts, toHex } from "@phala-ts/core";
+import { devAccounts, headerToRpc, toHex } from "@phala-ts/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { devSpec } from "../../chain/chainSpec.js";
 import { createPhalaRuntime } from "../../pallets/phalaRuntime.js";
 import { ChainService } from "../../service/chainService.js";
 import type { MethodHandler, MethodRegistry } from "../server/index.js";
-import { registerPhaMethods } from "./phaMethods.js";
+import { successResponse } from "../server/jsonRpcMessage.js";
+import { RENDERED_BLOCKS, registerPhaMethods } from "./phaMethods.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -52,6 +53,31 @@ describe("pha_getStorageChanges", () => {
     const reopened = storageChanges(chain);
     expect(JSON.stringify(await reopened(recent, call))).toBe(first);
     await expect(reopened([hashes[2], hashes[5]], call)).rejects.toThrow(/pruned/);
+    await chain.close();
+  });
+
+  it("answers what rendering each block afresh gives, before and after its entry is evicted", async () => {
+    const basePath = mkdtempSync(join(tmpdir(), "phala-pha-"));
+    dirs.push(basePath);
+    const chain = await ChainService.open({ runtime, spec: devSpec(), basePath });
+    const blocks = RENDERED_BLOCKS + 8;
+    const hashes: Uint8Array[] = [];
+    for (let i = 1; i <= blocks; i++)
+      hashes.push((await chain.produceBlock(author, BigInt(i) * 1_000n, [])).block.hash);
+    const expected = async (hash: Uint8Array) => ({
+      blockHash: toHex(hash),
+      header: headerToRpc((await chain.headerOf(hash))!),
+      changes: (await chain.changesOf(hash))!.map((c) => [toHex(c.key), c.value === undefined ? null : toHex(c.value)]),
+    });
+    const get = storageChanges(chain);
+    const first = toHex(hashes[0]!);
+    const whole = [first, toHex(hashes[blocks - 1]!)];
+    const all = await Promise.all(hashes.map(expected));
+    // The response text is the one serializing the rendered blocks gives, and block 1's entry,
+    // rendered first, is evicted by the later ones and rendered again the same.
+    expect(successResponse(1, await get(whole, call))).toBe(successResponse(1, all));
+    expect(successResponse(2, await get([first, first], call))).toBe(successResponse(2, [all[0]]));
+    expect(successResponse(3, await get(whole, call))).toBe(successResponse(3, all));
     await chain.close();
   });
 });

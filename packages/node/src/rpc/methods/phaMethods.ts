@@ -1,5 +1,5 @@
 import { decodeMessageOrigin, headerToRpc, type MessageOrigin, toHex } from "@phala-ts/core";
-import type { MethodRegistry, RpcError } from "../server/index.js";
+import { type MethodRegistry, RawJson, type RpcError } from "../server/index.js";
 import { type RpcContext, unknownBlock } from "./context.js";
 
 import { bytesParam, invalidParams, optionalHash } from "./params.js";
@@ -8,7 +8,7 @@ import { bytesParam, invalidParams, optionalHash } from "./params.js";
 export const MAX_CHANGES_RANGE = 256;
 
 /** Blocks whose `pha_getStorageChanges` entry is kept, rendered (the newest ones). */
-const RENDERED_BLOCKS = 32;
+export const RENDERED_BLOCKS = 32;
 
 /** One block of a `pha_getStorageChanges` answer. Shared between answers: read only. */
 interface BlockChangesJson {
@@ -28,8 +28,9 @@ export function registerPhaMethods(
   nextMqSequence: (sender: MessageOrigin) => bigint,
 ): void {
   const { chain } = ctx;
-  // Each pherry asks for every new block: the same answer, rendered once (hex is most of its cost).
-  const rendered = new Map<string, BlockChangesJson>();
+  // Each pherry asks for every new block: the same answer, rendered and serialized once (hex and
+  // JSON text are most of its cost). By block hash, so a block's entry never goes stale.
+  const rendered = new Map<string, RawJson>();
   methods.register(
     "pha_getStorageChanges",
     async ([from, to]) => {
@@ -40,7 +41,7 @@ export function registerPhaMethods(
       if (toHeader.number - fromHeader.number + 1 > MAX_CHANGES_RANGE) {
         throw invalidParams(`at most ${MAX_CHANGES_RANGE} blocks per call`);
       }
-      const result: BlockChangesJson[] = [];
+      const result: RawJson[] = [];
       for (let n = fromHeader.number; n <= toHeader.number; n++) {
         const hash = await chain.hashAt(n);
         const changes = hash && (await chain.changesOf(hash));
@@ -50,17 +51,18 @@ export function registerPhaMethods(
         if (entry === undefined) {
           const header = await chain.headerOf(hash);
           if (header === undefined) throw prunedRange(n);
-          entry = {
+          const json: BlockChangesJson = {
             blockHash,
             header: headerToRpc(header),
             changes: changes.map((c) => [toHex(c.key), c.value === undefined ? null : toHex(c.value)]),
           };
+          entry = RawJson.of(json);
           rendered.set(blockHash, entry);
           if (rendered.size > RENDERED_BLOCKS) rendered.delete(rendered.keys().next().value!);
         }
         result.push(entry);
       }
-      return result;
+      return RawJson.array(result);
     },
     { params: 2 },
   );

@@ -2,6 +2,7 @@ export type { CorsOrigins } from "./cors.js";
 export { DEFAULT_HEALTH, type HealthProvider, type RpcHealth } from "./httpTransport.js";
 export { DEFAULT_RPC_LIMITS, type RpcLimits, RpcLimitsError } from "./limits.js";
 export { type ParamsSpec, ParamsSpecError, type ParamsValidator } from "./paramsSpec.js";
+export { RawJson } from "./rawJson.js";
 export {
   type MethodContext,
   type MethodHandler,

@@ -1,3 +1,4 @@
+import { jsonText } from "./rawJson.js";
 import { JsonRpcErrorCode, RpcError, type RpcErrorObject } from "./rpcError.js";
 
 export type JsonRpcId = string | number | null;
@@ -48,7 +49,7 @@ export function parseCall(value: unknown): JsonRpcCall | JsonRpcInvalid {
 
 /** Throws (TypeError) when `result` cannot be JSON: a BigInt, a cycle, a function. */
 export function successResponse(id: JsonRpcId, result: unknown): string {
-  const body = JSON.stringify(result === undefined ? null : result) as string | undefined;
+  const body = jsonText(result === undefined ? null : result);
   if (body === undefined) throw new TypeError(`result of type ${typeof result} is not JSON`);
   return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${body}}`;
 }
@@ -59,7 +60,7 @@ export function errorResponse(id: JsonRpcId, error: RpcErrorObject): string {
 }
 
 export function subscriptionNotification(method: string, subscription: string, result: unknown): string {
-  const body = JSON.stringify(result === undefined ? null : result) as string | undefined;
+  const body = jsonText(result === undefined ? null : result);
   if (body === undefined) throw new TypeError(`notification of type ${typeof result} is not JSON`);
   return `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":{"subscription":${JSON.stringify(subscription)},"result":${body}}}`;
 }
