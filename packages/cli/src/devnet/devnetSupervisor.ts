@@ -69,6 +69,14 @@ export type DevnetEvent =
 const HOST = "127.0.0.1";
 /** Sealed checkpoints this often, so that a pRuntime killed with -9 replays few blocks. */
 const CHECKPOINT_EVERY = 100;
+/**
+ * A pRuntime runs queries on its event loop and their Ed25519 on libuv's thread pool. One pool
+ * thread keeps up with the event loop (a query's signatures cost about half its event-loop time)
+ * and leaves it a core, where the default four preempted it on two cores and cut the query rate by
+ * a fifth (docs/OPERATIONS.md). The variable must be set when the process starts (Node's module
+ * loader starts the pool); the operator's own setting wins.
+ */
+const PRUNTIME_ENV = { UV_THREADPOOL_SIZE: process.env["UV_THREADPOOL_SIZE"] ?? "1" };
 const POLL_MS = 200;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -271,6 +279,7 @@ export class DevnetSupervisor {
               "--checkpoint-every",
               String(CHECKPOINT_EVERY),
             ],
+            env: PRUNTIME_ENV,
             execArgv: this.#execArgv(name),
           }),
         }),
