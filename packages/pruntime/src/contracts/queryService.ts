@@ -112,9 +112,9 @@ interface Received {
 /**
  * `POST /contract/query`: checks the certificate (its account's signature, once per
  * certificate, and its expiry), the ephemeral key's signature on the query, the query's age and
- * nonce, and the account's rate, then runs the contract's `query` with the certificate's account as the caller
- * and seals the answer to the certificate's ephemeral key. Plaintext never leaves: the request
- * opens only here and the answer is sealed before it is returned.
+ * nonce, and the account's rate, then runs the contract's `query` with the certificate's account
+ * as the caller and seals the answer to the certificate's ephemeral key. Plaintext never leaves:
+ * the request opens only here and the answer is sealed before it is returned.
  *
  * `answerAsync` does the same with the two Ed25519 operations (the query's verification, the
  * answer's signature: most of a query's CPU) on libuv's thread pool, so that the event loop
