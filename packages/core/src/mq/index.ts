@@ -24,6 +24,7 @@ export {
   messageSigningPayload,
   sequenceCodec,
   signedMessageCodec,
+  signedMessagePayload,
   signMessage,
   verifySignedMessage,
 } from "./signedMessage.js";

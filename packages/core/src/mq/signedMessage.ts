@@ -59,16 +59,20 @@ export function signMessage(keypair: Ed25519Keypair, message: Message, sequence:
   return { message, sequence, signature };
 }
 
-/** True only for a valid Ed25519 signature by `publicKey` over this message and sequence. */
-export function verifySignedMessage(signed: SignedMessage, publicKey: Uint8Array): boolean {
-  let payload: Uint8Array;
+/** The bytes `signed`'s signature is over, or undefined when its message cannot be encoded (nothing verifies then). */
+export function signedMessagePayload(signed: SignedMessage): Uint8Array | undefined {
   try {
-    payload = messageSigningPayload(signed.message, signed.sequence);
+    return messageSigningPayload(signed.message, signed.sequence);
   } catch (cause) {
-    if (cause instanceof PhalaError) return false;
+    if (cause instanceof PhalaError) return undefined;
     throw cause;
   }
-  return ed25519Verify(signed.signature, payload, publicKey);
+}
+
+/** True only for a valid Ed25519 signature by `publicKey` over this message and sequence. */
+export function verifySignedMessage(signed: SignedMessage, publicKey: Uint8Array): boolean {
+  const payload = signedMessagePayload(signed);
+  return payload !== undefined && ed25519Verify(signed.signature, payload, publicKey);
 }
 
 export function encodeSignedMessage(signed: SignedMessage): Uint8Array {

@@ -3,9 +3,8 @@ import {
   byteKey,
   ed25519Verify,
   equalBytes,
-  messageSigningPayload,
-  PhalaError,
   type SignedMessage,
+  signedMessagePayload,
 } from "@phala-ts/core";
 
 /**
@@ -33,13 +32,8 @@ export class VerifiedMessages {
     const { signature } = signed;
     if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
     if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
-    let payload: Uint8Array;
-    try {
-      payload = messageSigningPayload(signed.message, signed.sequence);
-    } catch (cause) {
-      if (cause instanceof PhalaError) return false;
-      throw cause;
-    }
+    const payload = signedMessagePayload(signed);
+    if (payload === undefined) return false;
     const id = byteKey(publicKey) + byteKey(signature);
     const digest = blake2_256(payload);
     const seen = this.#seen.get(id);
