@@ -24,8 +24,8 @@ import { Rpc } from "./rpc.js";
 
 /**
  * The network `npm run devnet` runs (see `@phala-ts/cli/devnet`), on loopback for benchmarks: a
- * validator node with the devnet's 500 ms blocks (BENCH_BLOCK_MS=<ms> sets another), a gatekeeper and two cluster workers, each a `phala pruntime`
- * with its own `phala pherry`, cluster 0 and its keys; no example contracts (each bench deploys
+ * validator node with the devnet's 500 ms blocks (BENCH_BLOCK_MS=<ms> sets another), a gatekeeper
+ * and two cluster workers, each a `phala pruntime` with its own `phala pherry`, cluster 0 and its keys; no example contracts (each bench deploys
  * its own), a fresh temp data dir, ports the system picks.
  * BENCH_NODE_PROFILE=<dir> profiles the node, BENCH_WORKER_PROFILE=<dir> the pRuntimes and pherries
  * (BENCH_NODE_FLAGS and BENCH_WORKER_FLAGS add Node.js flags);
@@ -53,14 +53,24 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, 
   }
 }
 
+/** A process's or thread's name and CPU seconds so far, from its stat(5) file. */
+function readStat(path: string): { name: string; user: number; system: number } {
+  const stat = readFileSync(path, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return {
+    name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+    user: Number(fields[11]) / 100,
+    system: Number(fields[12]) / 100,
+  };
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
 export function cpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const { user, system } = readStat(`/proc/${pid}/stat`);
+    return user + system;
   } catch {
     return undefined;
   }
@@ -81,14 +91,12 @@ export function threadSeconds(pid: number | undefined): Map<string, { user: numb
   }
   for (const task of tasks) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8");
+      const thread = readStat(`/proc/${pid}/task/${task}/stat`);
       // Node.js names few of its threads: the main thread is the process's own id.
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const name = task === String(pid) ? "main" : comm;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const name = task === String(pid) ? "main" : thread.name;
       const sum = byName.get(name) ?? { user: 0, system: 0 };
-      sum.user += Number(fields[11]) / 100;
-      sum.system += Number(fields[12]) / 100;
+      sum.user += thread.user;
+      sum.system += thread.system;
       byName.set(name, sum);
     } catch {
       // the thread ended meanwhile
