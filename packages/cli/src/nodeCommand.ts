@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { keypairFromUri } from "@phala-ts/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { createLogger, type LogFormat } from "./logger.js";
-import { port } from "./options.js";
+import { nonNegativeInteger, port } from "./options.js";
 import { stopped, stopSignal } from "./stopSignal.js";
 
 const pruning = (value: string) => {
@@ -24,6 +24,7 @@ interface NodeFlags {
   validator?: boolean;
   key?: string;
   pruning?: number | undefined;
+  verifyThreads?: number;
   logFormat: LogFormat;
 }
 
@@ -40,6 +41,11 @@ export function addNodeCommand(program: Command): void {
     .option("--validator", "author blocks with the authority key given by --key")
     .option("--key <uri>", "secret URI of this node's Ed25519 authority key (e.g. //Alice)")
     .option("--pruning <mode>", 'keep the change sets of this many recent blocks, or "archive"', pruning)
+    .option(
+      "--verify-threads <n>",
+      "threads verifying submitted transactions' signatures; 0 verifies on the event loop (default: cores - 1, 1 to 4)",
+      nonNegativeInteger,
+    )
     .addOption(new Option("--log-format <format>", "log output").choices(["pretty", "json"]).default("pretty"))
     .addHelpText(
       "after",
@@ -69,6 +75,7 @@ Examples:
         rpcPort: flags.rpcPort,
         author,
         pruning: flags.pruning,
+        ...(flags.verifyThreads === undefined ? {} : { verifyThreads: flags.verifyThreads }),
         logger,
       });
       const stop = stopSignal();

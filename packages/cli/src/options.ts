@@ -13,6 +13,12 @@ export const positiveInteger = (value: string): number => {
   return n;
 };
 
+export const nonNegativeInteger = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number (0 or more)");
+  return n;
+};
+
 /** The RPC port of `phala node --dev` (and of the devnet's node). */
 export const LOCAL_NODE_URL = "ws://127.0.0.1:9944";
 /** Names the node every command talks to unless `--node` says otherwise. */

@@ -5,13 +5,15 @@ import {
   equalBytes,
   eraBirth,
   isEraValidAt,
-  verifyExtrinsicSignature,
+  signingPayload,
+  verifyMultiSignature,
 } from "@phala-ts/core";
 import { systemStorage } from "../pallets/system.js";
 import type { Runtime, RuntimeCall } from "../runtime/runtime.js";
 import type { StorageReader } from "../runtime/storageItem.js";
 import type { DispatchInfo } from "../runtime/weight.js";
 import type { DecodedExtrinsic, DecodedExtrinsics } from "./decodedExtrinsics.js";
+import type { DeferredChecks } from "./deferredChecks.js";
 import { TransactionInvalidError } from "./transactionValidity.js";
 import type { VerifiedMessages } from "./verifiedMessages.js";
 import type { VerifiedSignatures } from "./verifiedSignatures.js";
@@ -32,6 +34,11 @@ export interface ChainContext {
   readonly verifiedMessages?: VerifiedMessages;
   /** Extrinsics already decoded, by hash (the pool's decoding, reused by the producer). */
   readonly decodedExtrinsics?: DecodedExtrinsics;
+  /**
+   * Where signatures not yet verified go instead of being verified inline, the run going on as if
+   * they passed (the pool's run ahead of its verifier threads); absent: verified inline.
+   */
+  readonly deferredChecks?: DeferredChecks;
   readonly genesisHash: Uint8Array;
   readonly maxExtrinsicSize: number;
 }
@@ -71,8 +78,18 @@ export function checkExtrinsic(
   };
   const cache = chain.verifiedSignatures;
   if (cache === undefined || !cache.has(hash)) {
-    if (!verifyExtrinsicSignature(extrinsic, additional)) throw new TransactionInvalidError("BadProof");
-    cache?.add(hash);
+    const check = {
+      signature: signed.signature,
+      message: signingPayload(extrinsic.call, signed.extra, additional),
+      signer: signed.signer,
+    };
+    if (chain.deferredChecks !== undefined) {
+      chain.deferredChecks.defer(check, () => cache?.add(hash));
+    } else {
+      if (!verifyMultiSignature(check.signature, check.message, check.signer))
+        throw new TransactionInvalidError("BadProof");
+      cache?.add(hash);
+    }
   }
   return { bytes, hash, signed, call, info };
 }

@@ -112,6 +112,10 @@ export function validateTransaction(
         ? mq?.checkSignedMessage(best.state, first, verified)
         : mq?.checkSignedBatch(best.state, messages, verified);
       if (rejection !== undefined) throw new TransactionInvalidError("BadProof", { mq: rejection });
+    } else if (chain.deferredChecks !== undefined && chain.verifiedMessages !== undefined) {
+      // A run ahead of the verifier threads sets these signatures aside too: they are not checked
+      // now, but the block that takes them will, and then finds them verified.
+      mq?.checkSignatures(best.state, messages, chain.verifiedMessages);
     }
     // A tag per sequence: two transactions carrying any same message conflict in the pool, and the
     // later one is refused (Priority is too low) rather than both being included.

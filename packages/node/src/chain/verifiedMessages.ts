@@ -6,6 +6,7 @@ import {
   type SignedMessage,
   signedMessagePayload,
 } from "@phala-ts/core";
+import type { DeferredChecks } from "./deferredChecks.js";
 
 /**
  * Offchain messages whose signature this node found valid: the pool checks a relayed message when
@@ -16,13 +17,28 @@ import {
  * encoding of the message, no copy of it kept). Bounded; the oldest entries go first.
  */
 export class VerifiedMessages {
-  readonly #seen = new Map<string, Uint8Array>();
+  readonly #seen: Map<string, Uint8Array>;
+  readonly #deferred: DeferredChecks | undefined;
 
-  constructor(readonly capacity = 16_384) {}
+  constructor(
+    readonly capacity = 16_384,
+    shared?: { readonly seen: Map<string, Uint8Array>; readonly deferred: DeferredChecks },
+  ) {
+    this.#seen = shared?.seen ?? new Map();
+    this.#deferred = shared?.deferred;
+  }
 
   /** Signatures remembered. */
   get size(): number {
     return this.#seen.size;
+  }
+
+  /**
+   * The same memory, but a signature it does not hold is set aside on `deferred` (and remembered
+   * once that check passes) and answered as valid, for a validation run ahead of the verifiers.
+   */
+  deferringTo(deferred: DeferredChecks): VerifiedMessages {
+    return new VerifiedMessages(this.capacity, { seen: this.#seen, deferred });
   }
 
   /** `verifySignedMessage`, remembered when true. */
@@ -38,10 +54,19 @@ export class VerifiedMessages {
     const digest = blake2_256(payload);
     const seen = this.#seen.get(id);
     if (seen !== undefined && equalBytes(seen, digest)) return true;
+    if (this.#deferred !== undefined) {
+      const check = { signature: { type: "Ed25519", value: signature } as const, message: payload, signer: publicKey };
+      this.#deferred.defer(check, () => this.#remember(id, digest));
+      return true;
+    }
     if (!ed25519Verify(signature, payload, publicKey)) return false;
+    this.#remember(id, digest);
+    return true;
+  }
+
+  #remember(id: string, digest: Uint8Array): void {
     this.#seen.delete(id);
     this.#seen.set(id, digest);
     if (this.#seen.size > this.capacity) this.#seen.delete(this.#seen.keys().next().value!);
-    return true;
   }
 }

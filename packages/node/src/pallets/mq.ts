@@ -225,6 +225,19 @@ export function createMq({ resolveSenderKey = workerKeyResolver, onChainHandlers
       }
       return undefined;
     },
+    /**
+     * Each message's signature through `verified` under its sender's key now, whatever its
+     * sequence: run with a deferring view (`VerifiedMessages.deferringTo`) by the pool, ahead of
+     * the block that will check them in order, so that the block finds them verified.
+     */
+    checkSignatures: (state: StorageReader, batch: readonly SignedMessage[], verified: VerifiedMessages): void => {
+      for (const signed of batch) {
+        const { sender } = signed.message;
+        if (sender.type === "AccountId" || sender.type === "Pallet") continue;
+        const key = resolveSenderKey(state, sender);
+        if (key !== undefined) verified.verify(signed, key);
+      }
+    },
   });
 }
 

@@ -8,6 +8,7 @@ import { BlockProducer } from "./blockProducer.js";
 import { ChainService } from "./chainService.js";
 import { createNodePool } from "./nodePool.js";
 import { registerNodeRpc } from "./nodeRpc.js";
+import { defaultVerifierThreads, SignatureVerifier } from "./signatureVerifier.js";
 
 export interface NodeOptions {
   readonly spec: ChainSpec;
@@ -17,6 +18,8 @@ export interface NodeOptions {
   /** Produce blocks with this authority key; undefined runs a node that only serves. */
   readonly author: Ed25519Keypair | undefined;
   readonly pruning: number | undefined;
+  /** Threads verifying submitted transactions' signatures; 0 verifies on the event loop. Default: `defaultVerifierThreads()`. */
+  readonly verifyThreads?: number;
   readonly logger: Logger;
 }
 
@@ -36,7 +39,11 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     { chain: spec.name, genesis: `0x${Buffer.from(chain.genesis.hash).toString("hex")}`, best: chain.best.number },
     `Chain "${spec.name}" at #${chain.best.number}, finalized #${chain.finalized.number}`,
   );
-  const pool = createNodePool(chain);
+  const verifier = new SignatureVerifier({
+    threads: options.verifyThreads ?? defaultVerifierThreads(),
+    onThreadLost: (error) => logger.error({ err: error }, "A signature verifier thread died; replaced"),
+  });
+  const pool = createNodePool(chain, { verifier });
   const rpc = await createRpcServer({ host: options.rpcHost, port: options.rpcPort, logger });
   registerNodeRpc(rpc, chain, pool);
   logger.info({ url: rpc.wsUrl }, `RPC listening on ${rpc.wsUrl} (WebSocket) and ${rpc.url} (HTTP)`);
@@ -54,6 +61,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     async stop() {
       await producer?.stop();
       await rpc.close();
+      await verifier.close();
       await chain.close();
     },
   };
