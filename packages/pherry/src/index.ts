@@ -12,7 +12,7 @@ export {
 export { ChainMetadata } from "./chainMetadata.js";
 export { chunkEgress, type EgressRound, relayEgress } from "./egressRelay.js";
 export { ERA_PERIOD, ExtrinsicSubmitter } from "./extrinsicSubmitter.js";
-export { isInvalidTransaction, isPriorityTooLow, NodeRpc } from "./nodeRpc.js";
+export { isInvalidTransaction, isPriorityTooLow, isResponseTooBig, NodeRpc } from "./nodeRpc.js";
 export { loadOperatorAccount, type OperatorAccountSource } from "./operatorAccount.js";
 export { Pherry, type PherryOptions, type RoundReport } from "./pherry.js";
 export { isTransient, PherryError, type PherryErrorCode } from "./pherryError.js";

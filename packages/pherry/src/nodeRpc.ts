@@ -79,3 +79,8 @@ export function isInvalidTransaction(error: unknown, reason?: string): boolean {
 export function isPriorityTooLow(error: unknown): boolean {
   return error instanceof PherryError && error.code === "PHERRY_NODE_ERROR" && error.details.rpcCode === 1014;
 }
+
+/** Whether the node refused to send an answer over its response size limit (JSON-RPC -32008). */
+export function isResponseTooBig(error: unknown): boolean {
+  return error instanceof PherryError && error.code === "PHERRY_NODE_ERROR" && error.details.rpcCode === -32008;
+}

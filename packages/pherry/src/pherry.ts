@@ -11,6 +11,7 @@ import {
 } from "@phala-ts/core";
 import type { Logger } from "pino";
 import { awaitNewHead } from "./awaitNewHead.js";
+import { BlockFetcher } from "./blockFetcher.js";
 import { BlockSource, MAX_CHANGES_RANGE, type SourceBlock } from "./blockSource.js";
 import { relayEgress } from "./egressRelay.js";
 import { ExtrinsicSubmitter } from "./extrinsicSubmitter.js";
@@ -85,6 +86,7 @@ export class Pherry {
   #registrationRetryMs = REGISTRATION_RECHECK_MS;
   #awaitingRegistration = false;
   #lastProgressLog = 0;
+  readonly #fetcher: BlockFetcher;
 
   constructor(options: PherryOptions) {
     this.#options = options;
@@ -92,6 +94,11 @@ export class Pherry {
     this.rpc = new NodeRpc(options.nodeUrl);
     this.pruntime = new PRuntimeClient(options.pruntimeUrl, options.operatorToken);
     this.source = new BlockSource(this.rpc);
+    this.#fetcher = new BlockFetcher(
+      this.source,
+      Math.min(options.batchSize ?? DEFAULT_BATCH, MAX_CHANGES_RANGE),
+      options.logger,
+    );
   }
 
   /** One round: init if needed, relay one batch of blocks, drain egress, check registration. */
@@ -172,17 +179,16 @@ export class Pherry {
    * an authority-set change, as the light client requires, with that block's justification.
    */
   async #relayBlocks(info: PRuntimeInfo, finalized: number): Promise<{ status: SyncStatus; blocksRelayed: number }> {
-    const batch = Math.min(this.#options.batchSize ?? DEFAULT_BATCH, MAX_CHANGES_RANGE);
     const synced = info.syncedHeight;
     const dispatched = info.dispatchedHeight;
     if (dispatched < synced) {
-      const blocks = await this.source.blocks(dispatched + 1, Math.min(synced, dispatched + batch));
+      const blocks = await this.#fetcher.fetch(dispatched + 1, synced);
       return { status: await this.#dispatch(blocks), blocksRelayed: blocks.length };
     }
     if (synced >= finalized) {
       return { status: { syncedHeight: synced, dispatchedHeight: dispatched }, blocksRelayed: 0 };
     }
-    const fetched = await this.source.blocks(synced + 1, Math.min(finalized, synced + batch));
+    const fetched = await this.#fetcher.fetch(synced + 1, finalized);
     const change = fetched.findIndex((block) => scheduledChangeOf(block.header) !== undefined);
     const blocks = change >= 0 ? fetched.slice(0, change + 1) : fetched;
     const last = blocks.at(-1)!;

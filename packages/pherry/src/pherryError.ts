@@ -20,7 +20,9 @@ export type PherryErrorCode =
   /** The operator account could not be read (bad secret URI, unreadable key file). */
   | "PHERRY_BAD_OPERATOR_KEY"
   /** The chain would refuse an extrinsic pherry was about to submit (dry run). */
-  | "PHERRY_EXTRINSIC_REFUSED";
+  | "PHERRY_EXTRINSIC_REFUSED"
+  /** One block's storage changes are over the node's RPC response limit: nothing can relay it. */
+  | "PHERRY_BLOCK_TOO_LARGE";
 
 export class PherryError extends PhalaError<PherryErrorCode> {
   override readonly name = "PherryError";
