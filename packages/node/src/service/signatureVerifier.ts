@@ -48,6 +48,8 @@ interface Batch {
 interface Thread {
   readonly worker: Worker;
   readonly batches: Map<number, Batch>;
+  /** Whether it ever answered: one that dies before (its script fails to load) is not replaced. */
+  answered: boolean;
 }
 
 const verifyInline = (checks: readonly SignatureCheck[]): boolean[] =>
@@ -58,8 +60,9 @@ const verifyInline = (checks: readonly SignatureCheck[]): boolean[] =>
  * (Sr25519 costs about 300 µs in WebAssembly, Ed25519 about 100 µs). Requests queue here and go
  * to the threads in batches, urgent ones first; each thread holds at most two batches, so an
  * urgent request never waits behind the whole queue. A thread that dies has its checks verified
- * on the calling thread and is replaced; after `close`, with no threads, and beyond `maxQueued`
- * waiting checks, requests are verified on the calling thread. Never rejects.
+ * on the calling thread and is replaced, unless it died before answering anything (a thread that
+ * cannot start); after `close`, with no threads, and beyond `maxQueued` waiting checks, requests
+ * are verified on the calling thread. Never rejects.
  */
 export class SignatureVerifier {
   readonly #threads: Thread[] = [];
@@ -159,11 +162,12 @@ export class SignatureVerifier {
   #spawn(): void {
     const worker = new Worker(this.#threadScript);
     worker.unref();
-    const thread: Thread = { worker, batches: new Map() };
+    const thread: Thread = { worker, batches: new Map(), answered: false };
     let failure: unknown;
     worker.on("message", ({ id, valid }: VerifyAnswer) => {
       const batch = thread.batches.get(id);
       if (batch === undefined) return;
+      thread.answered = true;
       thread.batches.delete(id);
       const results = new Array<boolean>(batch.checks.length).fill(false);
       for (const [k, i] of batch.indices.entries()) results[i] = valid[k] === 1;
@@ -179,7 +183,9 @@ export class SignatureVerifier {
       if (at >= 0) this.#threads.splice(at, 1);
       this.#settleInline(thread);
       this.#onThreadLost?.(failure ?? new Error(`signature verifier thread exited with code ${code}`));
-      this.#spawn();
+      // One that never answered would die again at once: what it would have taken is verified
+      // on the calling thread instead (the other threads, if any, go on).
+      if (thread.answered) this.#spawn();
       this.#dispatch();
     });
     this.#threads.push(thread);
