@@ -48,4 +48,11 @@ export {
   SIGNED_EXTENSION_IDENTIFIERS,
   SIGNED_EXTENSIONS,
 } from "./signedExtensions.js";
-export { MAX_UNHASHED_PAYLOAD_LENGTH, signExtrinsic, signingPayload, verifyExtrinsicSignature } from "./signing.js";
+export {
+  extrinsicSignatureCheck,
+  MAX_UNHASHED_PAYLOAD_LENGTH,
+  type SignatureCheck,
+  signExtrinsic,
+  signingPayload,
+  verifyExtrinsicSignature,
+} from "./signing.js";

@@ -1,6 +1,6 @@
 import { concatBytes } from "../bytes/index.js";
 import { blake2_256 } from "../hashing/index.js";
-import { type Keypair, multiSign, verifyMultiSignature } from "../keys/index.js";
+import { type Keypair, type MultiSignature, multiSign, verifyMultiSignature } from "../keys/index.js";
 import { type Extrinsic, encodeExtrinsic } from "./extrinsic.js";
 import { ExtrinsicError } from "./extrinsicError.js";
 import { type AdditionalSigned, AdditionalSignedCodec, type Extra, ExtraCodec } from "./signedExtensions.js";
@@ -26,13 +26,37 @@ export function signExtrinsic(
   return encodeExtrinsic({ signed: { signer: keypair.accountId, signature, extra }, call });
 }
 
+/** One signature to verify: what `verifyMultiSignature` takes (an Ed25519 message signature is one too). */
+export interface SignatureCheck {
+  readonly signature: MultiSignature;
+  readonly message: Uint8Array;
+  readonly signer: Uint8Array;
+}
+
 /**
- * Whether the extrinsic's signature is its signer's over the payload rebuilt with `additional` (the
- * verifier's own spec/transaction version, genesis hash and birth-block hash). An unsigned
- * extrinsic has no valid signature. Throws only when `additional` cannot be encoded.
+ * What verifying the extrinsic's signature checks: its signature, the payload rebuilt with
+ * `additional` (the verifier's own spec/transaction version, genesis hash and birth-block hash)
+ * and its signer; undefined for an unsigned extrinsic. Throws only when `additional` cannot be
+ * encoded.
+ */
+export function extrinsicSignatureCheck(
+  extrinsic: Extrinsic,
+  additional: AdditionalSigned,
+): SignatureCheck | undefined {
+  const { signed, call } = extrinsic;
+  if (signed === undefined) return undefined;
+  return {
+    signature: signed.signature,
+    message: signingPayload(call, signed.extra, additional),
+    signer: signed.signer,
+  };
+}
+
+/**
+ * Whether the extrinsic's signature is its signer's over the payload rebuilt with `additional`. An
+ * unsigned extrinsic has no valid signature. Throws only when `additional` cannot be encoded.
  */
 export function verifyExtrinsicSignature(extrinsic: Extrinsic, additional: AdditionalSigned): boolean {
-  const { signed, call } = extrinsic;
-  if (signed === undefined) return false;
-  return verifyMultiSignature(signed.signature, signingPayload(call, signed.extra, additional), signed.signer);
+  const check = extrinsicSignatureCheck(extrinsic, additional);
+  return check !== undefined && verifyMultiSignature(check.signature, check.message, check.signer);
 }

@@ -4,8 +4,8 @@ import {
   decodeExtrinsic,
   equalBytes,
   eraBirth,
+  extrinsicSignatureCheck,
   isEraValidAt,
-  signingPayload,
   verifyMultiSignature,
 } from "@phala-ts/core";
 import { systemStorage } from "../pallets/system.js";
@@ -78,11 +78,8 @@ export function checkExtrinsic(
   };
   const cache = chain.verifiedSignatures;
   if (cache === undefined || !cache.has(hash)) {
-    const check = {
-      signature: signed.signature,
-      message: signingPayload(extrinsic.call, signed.extra, additional),
-      signer: signed.signer,
-    };
+    // Signed (checked above): there is a signature to check.
+    const check = extrinsicSignatureCheck(extrinsic, additional)!;
     if (chain.deferredChecks !== undefined) {
       chain.deferredChecks.defer(check, () => cache?.add(hash));
     } else {

@@ -1,11 +1,4 @@
-import type { MultiSignature } from "@phala-ts/core";
-
-/** One signature to verify: what `verifyMultiSignature` takes (an Ed25519 message signature is one too). */
-export interface SignatureCheck {
-  readonly signature: MultiSignature;
-  readonly message: Uint8Array;
-  readonly signer: Uint8Array;
-}
+import type { SignatureCheck } from "@phala-ts/core";
 
 /**
  * Signature checks set aside during a validation run instead of verified inline: the run goes on

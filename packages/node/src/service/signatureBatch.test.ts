@@ -1,6 +1,6 @@
+import type { SignatureCheck } from "@phala-ts/core";
 import { devAccounts, type MultiSignature, multiSign } from "@phala-ts/core";
 import { describe, expect, it } from "vitest";
-import type { SignatureCheck } from "../chain/deferredChecks.js";
 import { packChecks, unpackChecks } from "./signatureBatch.js";
 
 const checkBy = (scheme: "sr25519" | "ed25519" | "ecdsa", message: Uint8Array): SignatureCheck => {

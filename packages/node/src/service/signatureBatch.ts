@@ -1,5 +1,4 @@
-import type { MultiSignature } from "@phala-ts/core";
-import type { SignatureCheck } from "../chain/deferredChecks.js";
+import type { MultiSignature, SignatureCheck } from "@phala-ts/core";
 
 /*
  * Signature checks packed into one buffer for a verifier thread, so that a batch crosses as one

@@ -1,6 +1,6 @@
+import type { SignatureCheck } from "@phala-ts/core";
 import { devAccounts, multiSign, sr25519Ready } from "@phala-ts/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { SignatureCheck } from "../chain/deferredChecks.js";
 import { SignatureVerifier } from "./signatureVerifier.js";
 
 const verifiers: SignatureVerifier[] = [];

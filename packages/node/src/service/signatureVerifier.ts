@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { SignatureCheck } from "@phala-ts/core";
 import { verifyMultiSignature } from "@phala-ts/core";
-import type { SignatureCheck } from "../chain/deferredChecks.js";
 import { packChecks } from "./signatureBatch.js";
 import type { VerifyAnswer, VerifyRequest } from "./signatureWorker.js";
 
