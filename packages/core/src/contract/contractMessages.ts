@@ -1,6 +1,7 @@
-import { Bytes, bool, type Codec, Struct, u64 } from "@polkadot-api/substrate-bindings";
+import { Bytes, bool, type Codec, Struct, u64, Vector } from "@polkadot-api/substrate-bindings";
 import { toHex } from "../bytes/bytes.js";
 import { assertLength } from "../keys/ed25519.js";
+import { MAX_PAYLOAD_BYTES } from "../mq/message.js";
 import { type Topic, topicFromString } from "../mq/topic.js";
 
 const key32 = Bytes(32);
@@ -32,24 +33,70 @@ export const contractCommandCodec: Codec<ContractCommand> = Struct({
 });
 
 /**
- * What the cluster reports for a command (Contract origin, on chain only): whether it succeeded
- * and the gas it used, in the clear (the chain charges for it), and the output or the reason it
- * failed, sealed to the caller (`CONTRACT_REPLY_PURPOSE`).
+ * What the cluster reports for one command: whether it succeeded and the gas it used, in the
+ * clear (the chain charges for it), and the output or the reason it failed, sealed to the caller
+ * (`CONTRACT_REPLY_PURPOSE`).
  */
 export interface CommandReply {
-  readonly contract: Uint8Array;
   readonly index: bigint;
   readonly succeeded: boolean;
   readonly gasUsed: bigint;
   readonly sealedReply: Uint8Array;
 }
 export const commandReplyCodec: Codec<CommandReply> = Struct({
-  contract: key32,
   index: u64,
   succeeded: bool,
   gasUsed: u64,
   sealedReply: Bytes(),
 });
+
+/**
+ * The cluster's replies to a contract's commands (Contract origin, on chain only), in command
+ * order: one message for the commands the chain queued for the contract in one block (several
+ * when they pass MAX_REPLIES_PER_MESSAGE or the mq's payload limit; see `packCommandReplies`).
+ * One signature, and one message to verify, for a block's commands instead of one per command.
+ */
+export interface CommandReplies {
+  readonly contract: Uint8Array;
+  readonly replies: CommandReply[];
+}
+export const commandRepliesCodec: Codec<CommandReplies> = Struct({
+  contract: key32,
+  replies: Vector(commandReplyCodec),
+});
+
+/** Most replies in one CommandReplies message. */
+export const MAX_REPLIES_PER_MESSAGE = 512;
+
+/** The SCALE length of a compact-encoded length. */
+const compactLength = (n: number): number => (n < 1 << 6 ? 1 : n < 1 << 14 ? 2 : n < 1 << 30 ? 4 : 5);
+
+/**
+ * The CommandReplies payloads for `replies` (in command order, each sealed reply at most
+ * MAX_REPLY_BYTES), cut greedily, in order, so that none has more than MAX_REPLIES_PER_MESSAGE
+ * replies or more than the mq's MAX_PAYLOAD_BYTES. The cut depends on the replies alone, so that
+ * every worker of the cluster owes the chain the same messages.
+ */
+export function packCommandReplies(contract: Uint8Array, replies: readonly CommandReply[]): Uint8Array[] {
+  const payloads: Uint8Array[] = [];
+  let start = 0;
+  let bytes = 0; // the encoded length of replies start..i - 1
+  for (let i = 0; i < replies.length; i++) {
+    const { sealedReply } = replies[i]!;
+    // index (u64), succeeded (bool), gasUsed (u64), then the sealed reply's bytes.
+    const size = 17 + compactLength(sealedReply.length) + sealedReply.length;
+    const count = i - start + 1;
+    const total = 32 + compactLength(count) + bytes + size;
+    if (i > start && (count > MAX_REPLIES_PER_MESSAGE || total > MAX_PAYLOAD_BYTES)) {
+      payloads.push(commandRepliesCodec.enc({ contract, replies: replies.slice(start, i) }));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (replies.length > start) payloads.push(commandRepliesCodec.enc({ contract, replies: replies.slice(start) }));
+  return payloads;
+}
 
 /** `phala/contract/<id as 64 hex digits>/command`: where the chain queues a contract's commands. */
 export function contractCommandTopic(contract: Uint8Array): Topic {
@@ -57,8 +104,8 @@ export function contractCommandTopic(contract: Uint8Array): Topic {
   return topicFromString(`phala/contract/${toHex(contract).slice(2)}/command`);
 }
 
-/** Contract → chain: CommandReply. */
-export const COMMAND_REPLY_TOPIC: Topic = new TextEncoder().encode("^phala/phat/command-reply");
+/** Contract → chain: CommandReplies. */
+export const COMMAND_REPLIES_TOPIC: Topic = new TextEncoder().encode("^phala/phat/command-replies");
 
 /**
  * A worker's account of a contract's state after a command (Worker origin, on chain only): every

@@ -6,16 +6,19 @@ export type {
   SealedCommand,
 } from "./commandEnvelope.js";
 export { CommandEnvelopeError, openCommandReply, sealContractCommand } from "./commandEnvelope.js";
-export type { CommandReply, ContractCommand, StateRootReport } from "./contractMessages.js";
+export type { CommandReplies, CommandReply, ContractCommand, StateRootReport } from "./contractMessages.js";
 export {
-  COMMAND_REPLY_TOPIC,
+  COMMAND_REPLIES_TOPIC,
   CONTRACT_COMMAND_PURPOSE,
   CONTRACT_INIT_PURPOSE,
   CONTRACT_REPLY_PURPOSE,
+  commandRepliesCodec,
   commandReplyCodec,
   contractCommandCodec,
   contractCommandTopic,
+  MAX_REPLIES_PER_MESSAGE,
   MAX_REPLY_BYTES,
+  packCommandReplies,
   STATE_ROOT_TOPIC,
   stateRootReportCodec,
 } from "./contractMessages.js";

@@ -1,5 +1,5 @@
 export type { Message } from "./message.js";
-export { decodeMessage, encodeMessage, messageCodec } from "./message.js";
+export { decodeMessage, encodeMessage, MAX_PAYLOAD_BYTES, messageCodec } from "./message.js";
 export type { MessageOrigin, MessageOriginType } from "./messageOrigin.js";
 export {
   accountOrigin,

@@ -3,6 +3,9 @@ import { decodeExact } from "../scale/decodeExact.js";
 import { type MessageOrigin, messageOriginCodec } from "./messageOrigin.js";
 import type { Topic } from "./topic.js";
 
+/** The longest payload the chain's message queue takes (`PhalaMq.MaxPayloadBytes`). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
 export interface Message {
   readonly sender: MessageOrigin;
   readonly destination: Topic;

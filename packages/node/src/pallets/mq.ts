@@ -3,6 +3,7 @@ import {
   encodeMessageOrigin,
   equalBytes,
   isOnChainOnlyTopic,
+  MAX_PAYLOAD_BYTES,
   type Message,
   type MessageOrigin,
   messageCodec,
@@ -69,8 +70,8 @@ const events = t.variant(["phala_pallets", "mq", "Event"], {
   MessageQueued: [0, { sender: MessageOriginType, destination: t.bytes, sequence: t.option(t.u64) }],
 });
 
-/** Largest payload accepted into the queue, so a block's messages stay bounded. */
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Largest payload accepted into the queue, so a block's messages stay bounded (core's, which pRuntimes pack to). */
+export { MAX_PAYLOAD_BYTES };
 
 /** Most messages in one `sync_offchain_messages` batch. */
 export const MAX_BATCH_MESSAGES = 64;

@@ -1,9 +1,11 @@
 import {
-  COMMAND_REPLY_TOPIC,
+  COMMAND_REPLIES_TOPIC,
   type CommandReply,
-  commandReplyCodec,
+  commandRepliesCodec,
   contractCodeKey,
   contractOrigin,
+  MAX_REPLIES_PER_MESSAGE,
+  type MessageOrigin,
   pendingCommandCodec,
   pendingCommandKey,
   STATE_ROOT_TOPIC,
@@ -53,24 +55,27 @@ function deployed() {
     const { payload = Uint8Array.of(0xc0), gasLimit = GAS, deposit = DEPOSIT } = terms;
     chain.phatAs(who, "pushCommand", { contractId: contract, payload, gasLimit, deposit });
   };
-  /** The contract's cluster reports `reply` (by default as the contract, signed by its key). */
-  const reply = (fields: Partial<CommandReply> = {}, sender = contractOrigin(contract), signer = contractKey) => {
-    const full: CommandReply = {
-      contract,
-      index: 0n,
-      succeeded: true,
-      gasUsed: 0n,
-      sealedReply: Uint8Array.of(0xee),
-      ...fields,
-    };
-    return chain.relay(signer, sender, COMMAND_REPLY_TOPIC, commandReplyCodec.enc(full));
+  /** The contract's cluster reports `batch` in one message (by default as the contract, signed by its key). */
+  const replies = (batch: Partial<CommandReply>[], sender = contractOrigin(contract), signer = contractKey) => {
+    const full = batch.map(
+      (fields): CommandReply => ({
+        index: 0n,
+        succeeded: true,
+        gasUsed: 0n,
+        sealedReply: Uint8Array.of(0xee),
+        ...fields,
+      }),
+    );
+    return chain.relay(signer, sender, COMMAND_REPLIES_TOPIC, commandRepliesCodec.enc({ contract, replies: full }));
   };
+  const reply = (fields: Partial<CommandReply> = {}, sender?: MessageOrigin, signer?: typeof contractKey) =>
+    replies([fields], sender, signer);
   /** The command and state root events among a relay's events. */
   const phatOnly = (events: readonly unknown[]) =>
     (events as { type: string; value: unknown }[]).filter((e) =>
       ["Command", "StateRoot"].some((prefix) => e.type.startsWith(prefix)),
     );
-  return { ...chain, contract, push, reply, phatOnly };
+  return { ...chain, contract, push, reply, replies, phatOnly };
 }
 
 const pending = (caller: Uint8Array, gasLimit = GAS, deposit = DEPOSIT) => ({ caller, gasLimit, deposit });
@@ -255,7 +260,7 @@ describe("PhalaPhatContracts command replies", () => {
     const refusals = phatOnly;
 
     expect(
-      refusals(relay(contractKey, contractOrigin(contract), COMMAND_REPLY_TOPIC, Uint8Array.of(1)).events),
+      refusals(relay(contractKey, contractOrigin(contract), COMMAND_REPLIES_TOPIC, Uint8Array.of(1)).events),
     ).toEqual([replyRefused(new Uint8Array(32), 0n, "Malformed")]);
     expect(refusals(reply({ sealedReply: new Uint8Array(MAX_REPLY_BYTES + 1) }).events)).toEqual([
       replyRefused(contract, 0n, "TooLarge"),
@@ -276,6 +281,39 @@ describe("PhalaPhatContracts command replies", () => {
     // A second answer for the same command, at a fresh sequence, finds nothing pending.
     expect(refusals(reply({ index: 1n, gasUsed: 10n }).events)).toEqual([replyRefused(contract, 1n, "UnknownCommand")]);
     expect(balance(bob)).toEqual({ free: 10n * PHA - 10n * GAS_PRICE, reserved: 0n });
+  });
+});
+
+describe("PhalaPhatContracts command replies, several in one message", () => {
+  it("settles each reply in order, refusing the ones it cannot take as events and taking the others", () => {
+    const { exec, push, replies, balance, phatOnly } = deployed();
+    push(bob);
+    push(bob);
+    const { events } = replies([
+      { index: 0n, gasUsed: 10n },
+      { index: 1n, gasUsed: 20n, sealedReply: new Uint8Array(MAX_REPLY_BYTES + 1) },
+      { index: 7n, gasUsed: 30n },
+      { index: 2n, gasUsed: 40n },
+    ]);
+    expect(phatOnly(events).map((e) => [e.type, (e.value as { index: bigint }).index])).toEqual([
+      ["CommandExecuted", 0n],
+      ["CommandReplySealed", 0n],
+      ["CommandReplyRefused", 1n],
+      ["CommandReplyRefused", 7n],
+      ["CommandExecuted", 2n],
+      ["CommandReplySealed", 2n],
+    ]);
+    expect(storage.PendingCommands.entries(exec.state).map(([[, index]]) => index)).toEqual([1n]);
+    expect(balance(alice)).toEqual({ free: 10n * PHA - 10n * GAS_PRICE, reserved: 0n });
+    expect(balance(bob)).toEqual({ free: 10n * PHA - DEPOSIT - 40n * GAS_PRICE, reserved: DEPOSIT });
+  });
+
+  it("refuses an empty message and one with more than MAX_REPLIES_PER_MESSAGE replies as Malformed, taking none", () => {
+    const { exec, contract, replies, phatOnly } = deployed();
+    expect(phatOnly(replies([]).events)).toEqual([replyRefused(contract, 0n, "Malformed")]);
+    const tooMany = Array.from({ length: MAX_REPLIES_PER_MESSAGE + 1 }, () => ({ index: 0n }));
+    expect(phatOnly(replies(tooMany).events)).toEqual([replyRefused(contract, 0n, "Malformed")]);
+    expect(storage.PendingCommands.get(exec.state, [contract, 0n])).toEqual(pending(alice));
   });
 });
 
@@ -359,7 +397,7 @@ describe("PhalaPhatContracts state roots", () => {
   });
 
   it("registers both on-chain topics with the mq", () => {
-    expect(phatContractsHandlers.has(topicToString(COMMAND_REPLY_TOPIC))).toBe(true);
+    expect(phatContractsHandlers.has(topicToString(COMMAND_REPLIES_TOPIC))).toBe(true);
     expect(phatContractsHandlers.has(topicToString(STATE_ROOT_TOPIC))).toBe(true);
   });
 });

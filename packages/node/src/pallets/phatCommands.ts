@@ -1,9 +1,10 @@
 import {
-  COMMAND_REPLY_TOPIC,
-  commandReplyCodec,
+  COMMAND_REPLIES_TOPIC,
+  commandRepliesCodec,
   contractCommandCodec,
   contractCommandTopic,
   equalBytes,
+  MAX_REPLIES_PER_MESSAGE,
   STATE_ROOT_TOPIC,
   stateRootReportCodec,
   topicToString,
@@ -40,12 +41,24 @@ const atMost = (amount: bigint, cap: bigint): bigint => (amount <= cap ? amount 
 export const maxFee = (gasLimit: bigint): bigint => gasLimit * GAS_PRICE;
 
 /**
- * The weight of a call that queues a sealed command: `reads` and `writes`, plus 1 ns a byte of
- * the envelope (as `PhalaMq.push_message`), counted up to MAX_COMMAND_BYTES.
+ * Settling a command's reply: its pending entry read and removed, the deposit unreserved and the
+ * fee burned (the caller's account and the total issuance). The call that queues the command pays
+ * for it, since the cluster's CommandReplies message, weighed as one mq message, settles a whole
+ * block of commands.
+ */
+const SETTLE_READS = 3n;
+const SETTLE_WRITES = 4n;
+
+/**
+ * The weight of a call that queues a sealed command: `reads` and `writes`, plus its reply's
+ * settlement, plus 1 ns a byte of the envelope (as `PhalaMq.push_message`), counted up to
+ * MAX_COMMAND_BYTES.
  */
 export function commandWeight(reads: bigint, writes: bigint, envelope: Uint8Array): Weight {
   const length = BigInt(Math.min(envelope.length, MAX_COMMAND_BYTES));
-  return weight(DB_READ.refTime * reads + DB_WRITE.refTime * writes + length * 1_000n);
+  return weight(
+    DB_READ.refTime * (reads + SETTLE_READS) + DB_WRITE.refTime * (writes + SETTLE_WRITES) + length * 1_000n,
+  );
 }
 
 /** Refuses a sealed command that is too long, asks for too much gas, or whose deposit cannot pay for it. */
@@ -95,27 +108,38 @@ function settleDeposit(exec: ExecutionContext, caller: Uint8Array, deposit: bigi
 const NO_CONTRACT = new Uint8Array(32);
 
 /**
- * A cluster's report of a command (`^phala/phat/command-reply`, from `Contract(id)` only, the mq
- * having checked the signature against `ContractKeys[id]`). Charges the gas used, at most the
- * command's limit, out of its deposit, and hands the sealed reply to the caller in an event. Like
- * every on-chain handler it never throws; a refusal is an event and changes nothing else.
+ * A cluster's replies to commands (`^phala/phat/command-replies`, from `Contract(id)` only, the mq
+ * having checked the signature against `ContractKeys[id]`). For each reply in turn: charges the
+ * gas used, at most the command's limit, out of its deposit, and hands the sealed reply to the
+ * caller in an event. Like every on-chain handler it never throws; a refused reply is an event
+ * that changes nothing else, and the others are still taken.
  */
-const takeCommandReply: OnChainHandler = (exec, message) => {
+const takeCommandReplies: OnChainHandler = (exec, message) => {
   const refuse = (contract: Uint8Array, index: bigint, reason: CommandReplyRefusal) =>
     depositPhatEvent(exec, { type: "CommandReplyRefused", value: { contract, index, reason: reasonOf(reason) } });
-  const reply = decodeOnChainPayload(commandReplyCodec, message.payload, "CommandReply");
-  if (reply === undefined) return refuse(NO_CONTRACT, 0n, "Malformed");
-  const { contract, index, succeeded, gasUsed, sealedReply } = reply;
+  const batch = decodeOnChainPayload(commandRepliesCodec, message.payload, "CommandReplies");
+  if (batch === undefined || batch.replies.length === 0 || batch.replies.length > MAX_REPLIES_PER_MESSAGE) {
+    return refuse(batch?.contract ?? NO_CONTRACT, 0n, "Malformed");
+  }
+  const { contract, replies } = batch;
   const { sender } = message;
-  if (sender.type !== "Contract" || !equalBytes(sender.value, contract)) return refuse(contract, index, "WrongSender");
-  if (sealedReply.length > MAX_REPLY_BYTES) return refuse(contract, index, "TooLarge");
-  const pending = storage.PendingCommands.get(exec.state, [contract, index]);
-  if (pending === undefined) return refuse(contract, index, "UnknownCommand");
-  storage.PendingCommands.remove(exec.state, [contract, index]);
-  const { caller, gasLimit, deposit } = pending;
-  const fee = settleDeposit(exec, caller, deposit, atMost(gasUsed, gasLimit) * GAS_PRICE);
-  depositPhatEvent(exec, { type: "CommandExecuted", value: { contract, index, succeeded, gasUsed, fee } });
-  depositPhatEvent(exec, { type: "CommandReplySealed", value: { contract, index, caller, sealedReply } });
+  if (sender.type !== "Contract" || !equalBytes(sender.value, contract)) return refuse(contract, 0n, "WrongSender");
+  for (const { index, succeeded, gasUsed, sealedReply } of replies) {
+    if (sealedReply.length > MAX_REPLY_BYTES) {
+      refuse(contract, index, "TooLarge");
+      continue;
+    }
+    const pending = storage.PendingCommands.get(exec.state, [contract, index]);
+    if (pending === undefined) {
+      refuse(contract, index, "UnknownCommand");
+      continue;
+    }
+    storage.PendingCommands.remove(exec.state, [contract, index]);
+    const { caller, gasLimit, deposit } = pending;
+    const fee = settleDeposit(exec, caller, deposit, atMost(gasUsed, gasLimit) * GAS_PRICE);
+    depositPhatEvent(exec, { type: "CommandExecuted", value: { contract, index, succeeded, gasUsed, fee } });
+    depositPhatEvent(exec, { type: "CommandReplySealed", value: { contract, index, caller, sealedReply } });
+  }
 };
 
 /**
@@ -158,6 +182,6 @@ const takeStateRoot: OnChainHandler = (exec, message) => {
 };
 
 export const phatCommandsHandlers: ReadonlyMap<string, OnChainHandler> = new Map([
-  [topicToString(COMMAND_REPLY_TOPIC), takeCommandReply],
+  [topicToString(COMMAND_REPLIES_TOPIC), takeCommandReplies],
   [topicToString(STATE_ROOT_TOPIC), takeStateRoot],
 ]);

@@ -180,9 +180,9 @@ const KeysRefusal = t.variant(["phala_pallets", "phat", "KeysRefusal"], {
 export type KeysRefusal = TypeOf<typeof KeysRefusal>["type"];
 
 const CommandReplyRefusal = t.variant(["phala_pallets", "phat", "CommandReplyRefusal"], {
-  /** The payload is not exactly a CommandReply. */
+  /** The payload is not exactly a CommandReplies of 1 to MAX_REPLIES_PER_MESSAGE replies (index 0 in the event). */
   Malformed: [0],
-  /** Replies come from the contract's own origin, `Contract(id)`. */
+  /** Replies come from the contract's own origin, `Contract(id)` (index 0 in the event, for all of them). */
   WrongSender: [1],
   /** No such command is waiting for its reply (never pushed, or answered already). */
   UnknownCommand: [2],

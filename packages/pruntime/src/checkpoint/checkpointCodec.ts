@@ -5,7 +5,8 @@ import type { OutboxState } from "../dispatch/egressQueue.js";
 import { hashedHeader } from "../lightClient/hashedHeader.js";
 import { CheckpointError } from "./checkpointError.js";
 
-const CHECKPOINT_VERSION = 1;
+/** 2: contract replies sent per block (CommandReplies); a version 1 checkpoint is skipped. */
+const CHECKPOINT_VERSION = 2;
 
 const chainCodec = Struct({
   genesisHash: Bytes(32),

@@ -1,4 +1,13 @@
-import { type ContractCommand, contractCommandCodec, contractOrigin, Trie, type TrieChange } from "@phala-ts/core";
+import {
+  type CommandReply,
+  type ContractCommand,
+  commandReplyCodec,
+  contractCommandCodec,
+  contractOrigin,
+  packCommandReplies,
+  Trie,
+  type TrieChange,
+} from "@phala-ts/core";
 import { Bytes, type Codec, Option, Struct, str, Tuple, u32, u64, Vector } from "@polkadot-api/substrate-bindings";
 import { DeterministicOutbox, type OutboxState, outboxStateCodec } from "../keyHierarchy/deterministicOutbox.js";
 import { ContractStorage } from "./contractStorage.js";
@@ -35,10 +44,16 @@ export interface QueuedCommand {
   readonly block: CommandBlock;
 }
 
+/** Replies to the commands the chain queued in one block, run so far. */
+interface BlockReplies {
+  readonly block: number;
+  readonly replies: CommandReply[];
+}
+
 /**
  * A contract this worker runs: its committed storage, the next command index it expects, the
- * replies it owes the chain (each a CommandReply payload, numbered by command index under the
- * Contract origin), and the commands waiting for the cluster key.
+ * replies it owes the chain (CommandReplies payloads under the Contract origin, one per block of
+ * commands, see `replied`), and the commands waiting for the cluster key.
  */
 export class ContractInstance {
   readonly contract: Uint8Array;
@@ -50,6 +65,8 @@ export class ContractInstance {
   readonly outbox: DeterministicOutbox<Uint8Array>;
   nextIndex: bigint;
   backlog: QueuedCommand[];
+  /** Commands run here, init included. */
+  executed: bigint;
   /** Why this worker cannot run the contract, once it cannot; it then answers nothing for it. */
   unavailable: string | undefined;
   /** The code, decoded once from chain state. */
@@ -58,6 +75,7 @@ export class ContractInstance {
   touched = false;
   /** The trie of `stateRoot`, once computed. */
   #trie: Trie | undefined;
+  #blockReplies: BlockReplies | undefined;
 
   constructor(fields: {
     contract: Uint8Array;
@@ -66,7 +84,9 @@ export class ContractInstance {
     storage?: ContractStorage;
     inboxes?: ContractStorage;
     nextIndex?: bigint;
+    executed?: bigint;
     backlog?: QueuedCommand[];
+    blockReplies?: BlockReplies | undefined;
     unavailable?: string | undefined;
   }) {
     this.contract = fields.contract;
@@ -76,13 +96,43 @@ export class ContractInstance {
     this.inboxes = fields.inboxes ?? new ContractStorage();
     this.outbox = new DeterministicOutbox(contractOrigin(fields.contract));
     this.nextIndex = fields.nextIndex ?? 0n;
+    this.executed = fields.executed ?? 0n;
     this.backlog = fields.backlog ?? [];
+    this.#blockReplies = fields.blockReplies;
     this.unavailable = fields.unavailable;
   }
 
-  /** Commands run here (one reply each, so the outbox's count), init included. */
-  get executed(): bigint {
-    return this.outbox.nextSequence;
+  /**
+   * A command queued in `block` ran. Its reply joins those of the same block's other commands,
+   * which go to the outbox together (`closeReplies`): what every worker of the cluster owes is cut
+   * by the blocks that queued the commands, not by when each worker ran them.
+   */
+  replied(block: number, reply: CommandReply): void {
+    if (this.#blockReplies !== undefined && this.#blockReplies.block !== block) this.#recordReplies();
+    this.#blockReplies ??= { block, replies: [] };
+    this.#blockReplies.replies.push(reply);
+    this.executed += 1n;
+  }
+
+  /** At a block's end: the replies held go to the outbox, unless commands of their block still wait. */
+  closeReplies(): void {
+    const held = this.#blockReplies;
+    if (held === undefined || this.backlog[0]?.block.number === held.block) return;
+    this.#recordReplies();
+  }
+
+  /**
+   * Forgets the replies held (the contract is given up here): part of a block's replies would be
+   * another message than the whole that the cluster's other workers owe under the same sequence.
+   */
+  dropReplies(): void {
+    this.#blockReplies = undefined;
+  }
+
+  #recordReplies(): void {
+    const { block, replies } = this.#blockReplies!;
+    for (const payload of packCommandReplies(this.contract, replies)) this.outbox.record(block, payload);
+    this.#blockReplies = undefined;
   }
 
   /**
@@ -111,10 +161,12 @@ export class ContractInstance {
       cluster: this.cluster,
       codeHash: this.codeHash,
       nextIndex: this.nextIndex,
+      executed: this.executed,
       storage: this.storage.all(),
       inboxes: this.inboxes.all(),
       outbox: this.outbox.save(),
       backlog: this.backlog,
+      blockReplies: this.#blockReplies,
       unavailable: this.unavailable,
     };
   }
@@ -135,10 +187,12 @@ interface SavedInstance {
   readonly cluster: Uint8Array;
   readonly codeHash: Uint8Array;
   readonly nextIndex: bigint;
+  readonly executed: bigint;
   readonly storage: [string, string][];
   readonly inboxes: [string, string][];
   readonly outbox: OutboxState<Uint8Array>;
   readonly backlog: QueuedCommand[];
+  readonly blockReplies: BlockReplies | undefined;
   readonly unavailable: string | undefined;
 }
 
@@ -150,6 +204,7 @@ export const savedInstancesCodec: Codec<SavedInstance[]> = Vector(
     cluster: key32,
     codeHash: key32,
     nextIndex: u64,
+    executed: u64,
     storage: Vector(Tuple(str, str)),
     inboxes: Vector(Tuple(str, str)),
     outbox: outboxStateCodec(Bytes()),
@@ -160,6 +215,7 @@ export const savedInstancesCodec: Codec<SavedInstance[]> = Vector(
         block: Struct({ number: u32, hash: key32, timestamp: u64 }),
       }),
     ),
+    blockReplies: Option(Struct({ block: u32, replies: Vector(commandReplyCodec) })),
     unavailable: Option(str),
   }),
 ) as unknown as Codec<SavedInstance[]>;

@@ -3,7 +3,6 @@ import { ContractEngine, ContractError } from "@phala-ts/contracts";
 import { buildContract } from "@phala-ts/contracts/build";
 import {
   CONTRACT_COMMAND_PURPOSE,
-  type CommandReply,
   concatBytes,
   contractCommandCodec,
   contractOrigin,
@@ -25,6 +24,7 @@ import { contractCode } from "../../../contracts/src/engine/contractCall.test-ut
 import { errorCodeOf } from "../../../core/src/testing/errorCode.test-util.js";
 import {
   ContractNet,
+  type ContractReply,
   commandMessage,
   encodeSigned,
   GAS_LIMIT,
@@ -67,16 +67,18 @@ function cluster(): { net: ContractNet; w1: Worker; w2: Worker } {
   return { net, w1, w2 };
 }
 
-/** A token with a supply of 1000 minted to alice, instantiated on every worker. */
+/** A token with a supply of 1000 minted to alice, instantiated on every worker in a block of its own. */
 function deployToken(net: ContractNet): Uint8Array {
   const init = net.instantiate(token, alice, { supply: "1000" });
   net.deliver(init.message);
+  net.endBlock();
   return init.contract;
 }
 
-/** Delivers to every worker; answers the reply they all owe for it (checked byte-identical). */
-function run(net: ContractNet, sent: Sent): CommandReply {
+/** Delivers to every worker in a block of its own; answers the reply they all owe for it (checked byte-identical). */
+function run(net: ContractNet, sent: Sent): ContractReply {
   net.deliver(sent.message);
+  net.endBlock();
   const reply = sameReplies(net).find((r) => toHex(r.contract) === toHex(sent.contract) && r.index === sent.index);
   expect(reply, `a reply to command ${sent.index}`).toBeDefined();
   return reply!;
@@ -106,7 +108,7 @@ describe("ContractRunner: commands in a cluster of two workers", () => {
       events: [{ data: { transfer: { from: bobHex, to: bobHex, amount: "4" } }, to: bobHex }],
     });
 
-    // The replies go out under the Contract origin, signed by the contract's key, numbered by index.
+    // The replies go out under the Contract origin, signed by the contract's key, one message a block.
     const contractKeys = net.contractKeys(init.contract);
     const owed = net.replies(w1);
     expect(owed.map((r) => r.signed.sequence)).toEqual([0n, 1n, 2n]);
@@ -218,6 +220,7 @@ describe("ContractRunner: commands in a cluster of two workers", () => {
     const { net, w1, w2 } = cluster();
     const init = net.instantiate(token, alice, { supply: "1000" });
     net.deliver(init.message);
+    net.endBlock();
     const [first, second] = [
       net.command(init.contract, alice, transfer(bobHex, "1")),
       net.command(init.contract, alice, transfer(bobHex, "2")),
@@ -236,9 +239,9 @@ describe("ContractRunner: commands in a cluster of two workers", () => {
 describe("ContractRunner: state roots", () => {
   it("reports at a block's end one root per contract that ran, from the worker's own origin, the same on both workers", () => {
     const { net, w1, w2 } = cluster();
-    const a = deployToken(net);
-    const b = deployToken(net);
-    run(net, net.command(a, alice, transfer(bobHex, "10")));
+    const [initA, initB] = [1, 2].map(() => net.instantiate(token, alice, { supply: "1000" }));
+    const [a, b] = [initA!.contract, initB!.contract];
+    for (const sent of [initA!, initB!, net.command(a, alice, transfer(bobHex, "10"))]) net.deliver(sent.message);
     for (const w of [w1, w2]) expect(net.stateRoots(w)).toEqual([]);
     net.endBlock();
 
@@ -260,7 +263,6 @@ describe("ContractRunner: state roots", () => {
 
     // A block where only b runs reports b alone; a block where nothing ran reports nothing.
     run(net, net.command(b, alice, transfer(bobHex, "1")));
-    net.endBlock();
     const reported = rootsOf(w1).slice(2);
     expect(reported.map((r) => [toHex(r.contract), r.index])).toEqual([[toHex(b), 1n]]);
     expect(rootsOf(w2).slice(2)).toEqual(reported);
@@ -289,6 +291,7 @@ describe("ContractRunner: membership and the cluster key", () => {
     net.state.cluster(net.cluster, [w1.id, w2.id]);
     const again = net.command(contract, alice, transfer(bobHex, "5"));
     net.deliver(again.message);
+    net.endBlock();
     expect(net.replies(w1).map((r) => r.reply.index)).toEqual([0n, 1n, 2n, 3n]);
     expect(net.replies(w2).map((r) => r.reply.index)).toEqual([0n, 1n]);
     expect(w2.runner.instance(contract)!.unavailable).toMatch(/left the contract's cluster/);
@@ -310,14 +313,44 @@ describe("ContractRunner: membership and the cluster key", () => {
     expect(late.runner.instance(init.contract)!.backlog).toHaveLength(2);
 
     net.shareClusterKey(late);
+    net.endBlock([late]);
     const [initReply, reply] = sameReplies(net);
     expect(net.open(initReply!, init)).toMatchObject({ ok: true });
     expect(net.open(reply!, toBob)).toMatchObject({ ok: true, output: { balance: "990" } });
     expect(storageOf(late, init.contract)).toEqual(storageOf(w1, init.contract));
     expect(late.runner.instance(init.contract)!.backlog).toEqual([]);
     // Its root, reported at the end of the block the key came in, is the one w1 reported.
-    net.endBlock([late]);
     expect(net.stateRoots(late).map((r) => r.report)).toEqual(net.stateRoots(w1).map((r) => r.report));
+  });
+
+  it("answers the commands of a block in one message, cut by the blocks that queued them, however late a worker runs them", () => {
+    const [w1, late] = [new Worker(engine), new Worker(engine)];
+    const net = new ContractNet([w1, late]);
+    net.shareClusterKey(w1);
+    const init = net.instantiate(token, alice, { supply: "1000" });
+    const blocks = [
+      [init, net.command(init.contract, alice, transfer(bobHex, "1"))],
+      [1, 2, 3].map((n) => net.command(init.contract, alice, transfer(bobHex, String(n)))),
+    ];
+    for (const block of blocks) {
+      for (const sent of block) net.deliver(sent.message);
+      net.endBlock();
+    }
+    const byMessage = (w: Worker) => net.replies(w).map((r) => [r.signed.sequence, r.reply.index]);
+    expect(byMessage(w1)).toEqual([
+      [0n, 0n],
+      [0n, 1n],
+      [1n, 2n],
+      [1n, 3n],
+      [1n, 4n],
+    ]);
+    // All five run in the block the key comes in: the same two messages. The first block's is
+    // owed once a command of a later block ran, the last one's at the end of the block.
+    net.shareClusterKey(late);
+    expect(byMessage(late)).toEqual(byMessage(w1).slice(0, 2));
+    net.endBlock([late]);
+    expect(sameReplies(net)).toHaveLength(5);
+    expect(byMessage(late)).toEqual(byMessage(w1));
   });
 
   it("resumes from saved state: a restored worker owes the same replies, continues alike, and keeps its backlog", () => {
@@ -339,6 +372,7 @@ describe("ContractRunner: membership and the cluster key", () => {
     const next = net.command(contract, bob, transfer(aliceHex, "3"));
     net.deliver(next.message);
     net.shareClusterKey(later);
+    net.endBlock();
     const replies = sameReplies(net);
     expect(replies.map((r) => r.index)).toEqual([0n, 1n, 2n]);
     expect(net.open(replies[2]!, next)).toMatchObject({ ok: true, output: { balance: "7" } });
@@ -428,6 +462,10 @@ describe("ContractRunner: engine faults", () => {
     state.failWith = undefined;
     net.endBlock();
     expect(worker.runner.status()[0]).toMatchObject({ executed: "6", waiting: 0, unavailable: null });
+    // Run in one block, the waiting commands are still answered one message for each block that queued them.
+    expect(net.replies(worker).map((r) => [r.signed.sequence, r.reply.index])).toEqual(
+      [0n, 1n, 2n, 3n, 4n, 5n].map((i) => [i, i]),
+    );
   });
 
   it("gives a contract up after repeated faults, and reports the root at the last command it ran", () => {
@@ -442,6 +480,9 @@ describe("ContractRunner: engine faults", () => {
     net.endBlock();
     expect(worker.runner.status()[0]).toMatchObject({ executed: "2", waiting: 0 });
     expect(worker.runner.status()[0]!.unavailable).toMatch(/failed 3 times on command 2/);
-    expect(net.stateRoots(worker).map((r) => r.report.index)).toEqual([1n]);
+    expect(net.stateRoots(worker).map((r) => r.report.index)).toEqual([0n, 1n]);
+    // Command 1 ran, but its block's other commands did not: it owes no part of that block's message,
+    // which would take the sequence under which healthy workers owe the whole of it.
+    expect(net.replies(worker).map((r) => r.reply.index)).toEqual([0n]);
   });
 });

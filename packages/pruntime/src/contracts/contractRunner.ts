@@ -1,9 +1,8 @@
 import { type ContractEngine, ContractError } from "@phala-ts/contracts";
 import {
   byteKey,
-  COMMAND_REPLY_TOPIC,
+  COMMAND_REPLIES_TOPIC,
   type ContractRunStatus,
-  commandReplyCodec,
   contractCommandCodec,
   decodeExact,
   equalBytes,
@@ -41,8 +40,9 @@ const MAX_FAULTS = 3;
  * Runs the confidential contracts of the clusters this worker belongs to. Commands arrive in
  * chain order (`phala/contract/<id>/command`, queued by the chain from the caller's account);
  * each is checked against the chain's pending commands, run in the contract's order, and
- * answered with a CommandReply the whole cluster owes under the Contract origin. At the end of
- * each block the worker reports, from its own origin, the state root of each contract that ran.
+ * answered in CommandReplies the whole cluster owes under the Contract origin, one message for
+ * the commands of a block. At the end of each block the worker reports, from its own origin, the
+ * state root of each contract that ran.
  */
 export class ContractRunner implements StatefulHandler, EgressSource, BlockEndObserver {
   readonly stateName = "contracts";
@@ -158,6 +158,7 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
     for (const instance of this.#waiting) this.#drain(instance, block);
     const me = workerOrigin(this.#identity);
     for (const instance of this.#touched) {
+      instance.closeReplies();
       const index = instance.executed - 1n;
       const report = { contract: instance.contract, index, stateRoot: instance.stateRoot() };
       block.egress.push(me, STATE_ROOT_TOPIC, stateRootReportCodec.enc(report));
@@ -174,7 +175,7 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
       if (secrets === undefined) continue;
       out.push(
         ...instance.outbox.pending(state, secrets.identity, ({ work }) => ({
-          destination: COMMAND_REPLY_TOPIC,
+          destination: COMMAND_REPLIES_TOPIC,
           payload: work,
         })),
       );
@@ -229,7 +230,7 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
       }
       instance.backlog.shift();
       this.#faults.delete(instance);
-      instance.outbox.record(queued.block.number, commandReplyCodec.enc(reply));
+      instance.replied(queued.block.number, reply);
       this.#touched.add(instance);
     }
     this.#waiting.delete(instance);
@@ -259,6 +260,7 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
   #giveUp(instance: ContractInstance, reason: string): void {
     instance.unavailable = reason;
     instance.backlog = [];
+    instance.dropReplies();
     this.#waiting.delete(instance);
     this.#faults.delete(instance);
     this.#logger?.warn({ contract: toHex(instance.contract), reason }, "this worker no longer runs the contract");

@@ -5,7 +5,7 @@ import {
   blake2_256,
   CLUSTER_KEY_PURPOSE,
   CLUSTER_KEY_SHARE_TOPIC,
-  COMMAND_REPLY_TOPIC,
+  COMMAND_REPLIES_TOPIC,
   type CommandReply,
   type CommandReplyBody,
   type ContractCommand,
@@ -14,13 +14,14 @@ import {
   clusterInfoKey,
   clusterKeyShareCodec,
   clusterKeysKey,
-  commandReplyCodec,
+  commandRepliesCodec,
   contractCodeKey,
   contractCommandCodec,
   contractCommandTopic,
   contractInfoCodec,
   contractInfoKey,
   contractKeySeed,
+  decodeExact,
   encodeEnvelope,
   equalBytes,
   gatekeeperOrigin,
@@ -237,12 +238,15 @@ export class ContractNet {
     return openCommandReply(reply.sealedReply, sent.sealed.replyKey, this.contractKeys(sent.contract).ecdhPubkey);
   }
 
-  /** The command replies `worker` owes, each checked as the chain checks it, decoded. */
-  replies(worker: Worker): { signed: SignedMessage; reply: CommandReply }[] {
+  /** The command replies `worker` owes, decoded, each with the CommandReplies message that carries it. */
+  replies(worker: Worker): { signed: SignedMessage; reply: ContractReply }[] {
     return worker.egress
       .pending(this.state)
-      .filter((m) => equalBytes(m.message.destination, COMMAND_REPLY_TOPIC))
-      .map((signed) => ({ signed, reply: commandReplyCodec.dec(signed.message.payload) }));
+      .filter((m) => equalBytes(m.message.destination, COMMAND_REPLIES_TOPIC))
+      .flatMap((signed) => {
+        const { contract, replies } = decodeExact(commandRepliesCodec.dec, signed.message.payload, "CommandReplies");
+        return replies.map((reply) => ({ signed, reply: { contract, ...reply } }));
+      });
   }
 
   /** The state roots `worker` reported, with the origin they came from. */
@@ -287,8 +291,11 @@ export function commandMessage(
 
 export const encodeSigned = (m: SignedMessage): string => toHex(signedMessageCodec.enc(m));
 
+/** A reply with the contract it is for. */
+export type ContractReply = CommandReply & { readonly contract: Uint8Array };
+
 /** Every worker owes byte-identical replies; answers them decoded. */
-export function sameReplies(net: ContractNet, workers: readonly Worker[] = net.workers): CommandReply[] {
+export function sameReplies(net: ContractNet, workers: readonly Worker[] = net.workers): ContractReply[] {
   const [first, ...others] = workers.map((w) => net.replies(w));
   for (const other of others)
     expect(other!.map((r) => encodeSigned(r.signed))).toEqual(first!.map((r) => encodeSigned(r.signed)));

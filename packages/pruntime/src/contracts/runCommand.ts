@@ -64,7 +64,6 @@ export function runCommand(
   const reply = (succeeded: boolean, gasUsed: number, body: CommandReplyBody, to?: Envelope): CommandReply => {
     const sealTo = to === undefined ? null : replyChannel(to);
     return {
-      contract: instance.contract,
       index,
       succeeded,
       gasUsed: BigInt(gasUsed),
