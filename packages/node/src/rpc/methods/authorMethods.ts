@@ -16,7 +16,10 @@ const POOL_CODES: Record<string, [number, string]> = {
 /** Substrate's author error codes: 1010 invalid, 1001 bad format, 1012–1016 pool refusals. */
 export function submissionError(error: unknown): unknown {
   if (error instanceof TransactionInvalidError) {
-    return new RpcError(SubstrateErrorCode.InvalidTransaction, `Invalid Transaction: ${error.message}`, error.reason);
+    // `data` stays Substrate's reason; the mq's own verdict on a relayed message goes in the message.
+    const mq = error.details["mq"];
+    const message = `Invalid Transaction: ${error.message}${mq === undefined ? "" : ` (mq: ${String(mq)})`}`;
+    return new RpcError(SubstrateErrorCode.InvalidTransaction, message, error.reason);
   }
   if (error instanceof TxPoolError) {
     const [code, message] = POOL_CODES[error.code] ?? [SubstrateErrorCode.ClientError, error.message];
