@@ -8,6 +8,7 @@ import {
   contractCodeKey,
   contractInfoCodec,
   contractInfoKey,
+  contractKeysKey,
   decodeExact,
   encodeMessageOrigin,
   gatekeeperListCodec,
@@ -135,6 +136,17 @@ export function clusterKeys(state: VerifiedStorage, cluster: Uint8Array): Public
     publicKeysCodec.dec,
     undefined,
     "PhalaPhatContracts.ClusterKeys",
+  );
+}
+
+/** The public keys a contract's cluster published for it (`PhalaPhatContracts.ContractKeys`). */
+export function contractKeys(state: VerifiedStorage, contract: Uint8Array): PublicKeys | undefined {
+  return read<PublicKeys | undefined>(
+    state,
+    contractKeysKey(contract),
+    publicKeysCodec.dec,
+    undefined,
+    "PhalaPhatContracts.ContractKeys",
   );
 }
 

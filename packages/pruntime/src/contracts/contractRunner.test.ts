@@ -236,6 +236,25 @@ describe("ContractRunner: commands in a cluster of two workers", () => {
   });
 });
 
+describe("ContractRunner: replies wait for the contract's published key", () => {
+  it("owes nothing for a contract until the chain holds its key (it would refuse them as BadSender), then owes all", () => {
+    const { net, w1, w2 } = cluster();
+    const init = net.instantiate(token, alice, { supply: "1000" });
+    net.state.contractKeys(init.contract, undefined);
+    net.deliver(init.message);
+    net.endBlock();
+    for (const w of [w1, w2]) {
+      expect(w.runner.status()[0]).toMatchObject({ executed: "1" });
+      expect(net.replies(w)).toEqual([]);
+    }
+    // A key that is not the one the cluster derived is no better.
+    net.state.contractKeys(init.contract, net.contractKeys(net.instantiate(token, alice, null).contract));
+    expect(net.replies(w1)).toEqual([]);
+    net.state.contractKeys(init.contract, net.contractKeys(init.contract));
+    expect(sameReplies(net).map((r) => r.index)).toEqual([0n]);
+  });
+});
+
 describe("ContractRunner: state roots", () => {
   it("reports at a block's end one root per contract that ran, from the worker's own origin, the same on both workers", () => {
     const { net, w1, w2 } = cluster();

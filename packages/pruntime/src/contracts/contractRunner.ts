@@ -19,6 +19,7 @@ import {
   clusterInfo,
   contractCode,
   contractInfo,
+  contractKeys,
   pendingCommand,
   type VerifiedStorage,
 } from "../chain/chainStorage.js";
@@ -173,6 +174,10 @@ export class ContractRunner implements StatefulHandler, EgressSource, BlockEndOb
       if (instance.outbox.dueCount === 0) continue;
       const secrets = this.#clusters.contractSecrets(instance.cluster, instance.contract);
       if (secrets === undefined) continue;
+      // The chain refuses the replies (BadSender) until the cluster's publication of the contract's
+      // key lands, which a worker runs the init command before: hold them until then.
+      const published = contractKeys(state, instance.contract)?.pubkey;
+      if (published === undefined || !equalBytes(published, secrets.identity.publicKey)) continue;
       out.push(
         ...instance.outbox.pending(state, secrets.identity, ({ work }) => ({
           destination: COMMAND_REPLIES_TOPIC,

@@ -21,6 +21,7 @@ import {
   contractInfoCodec,
   contractInfoKey,
   contractKeySeed,
+  contractKeysKey,
   decodeExact,
   encodeEnvelope,
   equalBytes,
@@ -81,6 +82,11 @@ export class ChainState implements VerifiedStorage {
   }
   clusterKeys(id: Uint8Array, keys: PublicKeys): void {
     this.set(clusterKeysKey(id), publicKeysCodec.enc(keys));
+  }
+  /** The cluster's publication of a contract's keys landed (undefined: not yet). */
+  contractKeys(id: Uint8Array, keys: PublicKeys | undefined): void {
+    if (keys === undefined) this.delete(contractKeysKey(id));
+    else this.set(contractKeysKey(id), publicKeysCodec.enc(keys));
   }
   /** Uploads code; answers its hash. */
   code(code: string): Uint8Array {
@@ -220,11 +226,12 @@ export class ContractNet {
     return publicKeysFromSeed(contractKeySeed(this.clusterSeed, contract));
   }
 
-  /** Uploads the code and instantiates it (command 0, queued, not delivered). */
+  /** Uploads the code and instantiates it (command 0, queued, not delivered; the contract's keys published). */
   instantiate(code: string, deployer: Uint8Array, args: unknown, options: SendOptions = {}): Sent {
     const codeHash = this.state.code(code);
     const contract = new Uint8Array(randomBytes(32));
     this.state.contract(contract, { deployer, codeHash, cluster: this.cluster });
+    this.state.contractKeys(contract, this.contractKeys(contract));
     return this.#send("init", contract, deployer, args, options);
   }
 

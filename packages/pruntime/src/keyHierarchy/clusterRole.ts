@@ -161,6 +161,9 @@ export class ClusterRole {
       const { keypairs } = entry;
       if (keypairs === undefined || entry.outbox.dueCount === 0) continue;
       if (!clusterInfo(state, entry.cluster)?.workers.some((worker) => equalBytes(worker, me))) continue;
+      // Until the chain holds the cluster's key it refuses the cluster's messages (BadSender).
+      const published = clusterKeys(state, entry.cluster)?.pubkey;
+      if (published === undefined || !equalBytes(published, keypairs.identity.publicKey)) continue;
       out.push(
         ...entry.outbox.pending(state, keypairs.identity, ({ work: contract }) => {
           const contractKeys = this.contractSecrets(entry.cluster, contract)!;
