@@ -8,6 +8,7 @@ import {
   devAccounts,
   encodeExtrinsic,
   IMMORTAL_ERA,
+  MAX_REPLIES_PER_MESSAGE,
   publicKeysCodec,
   signExtrinsic,
   toHex,
@@ -364,8 +365,10 @@ describe("polkadot.js with our metadata", () => {
     expect(constOf("phalaMq", "maxPayloadBytes").toString()).toBe(String(MAX_PAYLOAD_BYTES));
     expect(constOf("transactionPayment", "operationalFeeMultiplier").toString()).toBe("5");
     const phat = (name: string) => constOf("phalaPhatContracts", name).toString();
-    expect([phat("maxCommandBytes"), phat("maxReplyBytes"), phat("maxGasPerCommand"), phat("gasPrice")]).toEqual(
-      [MAX_COMMAND_BYTES, MAX_REPLY_BYTES, MAX_GAS_PER_COMMAND, GAS_PRICE].map(String),
+    expect(
+      ["maxCommandBytes", "maxReplyBytes", "maxRepliesPerMessage", "maxGasPerCommand", "gasPrice"].map(phat),
+    ).toEqual(
+      [MAX_COMMAND_BYTES, MAX_REPLY_BYTES, MAX_REPLIES_PER_MESSAGE, MAX_GAS_PER_COMMAND, GAS_PRICE].map(String),
     );
   });
 

@@ -3,6 +3,7 @@ import {
   clusterInfoCodec,
   clusterPermissionCodec,
   contractInfoCodec,
+  MAX_REPLIES_PER_MESSAGE,
   publicKeysCodec,
 } from "@phala-ts/core";
 import type { ExecutionContext } from "../runtime/context.js";
@@ -100,6 +101,11 @@ export const phatConstants = {
     type: t.u32,
     value: MAX_REPLY_BYTES,
     docs: "The longest sealed reply a cluster may report for a command.",
+  },
+  MaxRepliesPerMessage: {
+    type: t.u32,
+    value: MAX_REPLIES_PER_MESSAGE,
+    docs: "The most replies one CommandReplies message from a contract's cluster may carry.",
   },
   MaxGasPerCommand: { type: t.u64, value: MAX_GAS_PER_COMMAND, docs: "The most gas one command may ask for." },
   GasPrice: {
