@@ -245,6 +245,8 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
     // compiling the hot paths, heaps still growing), the second as a long-running network runs it.
     // The goal is the second round's figure; the first is printed beside it.
     const rounds = ["cold", "warm"] as const;
+    /** Both rounds, one after the other (they share the network). */
+    const bothRounds = async <T>(run: (round: number) => Promise<T>): Promise<[T, T]> => [await run(0), await run(1)];
 
     // Baseline: as many plain transfers from the same accounts through the same node, submission
     // to finalized (the dev node finalizes each block as it seals it). Nonces 0..2 * perAccount - 1.
@@ -272,8 +274,7 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
       await drain(`after the ${rounds[round]} transfers`);
       return timed;
     };
-    const baseline = [];
-    for (const round of [0, 1]) baseline.push(runs("all") ? await transferRound(round) : skipped(0));
+    const baseline = await bothRounds(async (round) => (runs("all") ? transferRound(round) : skipped(0)));
 
     // Commands: each a real sealed command with a real gas limit and deposit, and every one
     // succeeds (see the check below). In the cold round account i sends perAccount transfers of 1
@@ -300,13 +301,10 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
       await drain(`after the ${rounds[round]} commands`);
       return timed;
     };
-    const runsOfCommands = [];
-    for (const round of [0, 1]) {
-      runsOfCommands.push(
-        runs("commands") ? await commandRound(round) : skipped({ rate: 0, reached: { w1: 0, w2: 0 } }),
-      );
-    }
-    const [cold, run] = runsOfCommands as [(typeof runsOfCommands)[0], (typeof runsOfCommands)[0]];
+    const runsOfCommands = await bothRounds(async (round) =>
+      runs("commands") ? commandRound(round) : skipped({ rate: 0, reached: { w1: 0, w2: 0 } }),
+    );
+    const [cold, run] = runsOfCommands;
 
     // Every timed transfer succeeded: account i > 0 paid perAccount * (i + 1) and received perAccount * i.
     const balanceOf = async (worker: Worker, i: number) => {
@@ -420,21 +418,21 @@ export async function contractNetworkRows(quick: boolean): Promise<Row[]> {
         unit: "ops/s",
         ours: run.value.rate,
         baselineName: "transferKeepAlive, submit → finalized, same node, warm",
-        baseline: baseline[1]!.value,
+        baseline: baseline[1].value,
       },
       {
         figure: `contract network: the same, cold (the first ${total} after start-up)`,
         unit: "ops/s",
         ours: cold.value.rate,
         baselineName: "transferKeepAlive, cold",
-        baseline: baseline[0]!.value,
+        baseline: baseline[0].value,
       },
       {
         figure: "contract network: CPU ms per command, all network processes, warm (2 vCPUs allow 2,000 ms/s)",
         unit: "ms",
         ours: (1000 * run.network) / total,
         baselineName: "CPU ms per transferKeepAlive, same processes, warm",
-        baseline: (1000 * baseline[1]!.network) / total,
+        baseline: (1000 * baseline[1].network) / total,
       },
       {
         figure: `contract network: signed encrypted queries/s on one worker, ${clientsNote} (goal ≥ 3,000)`,
