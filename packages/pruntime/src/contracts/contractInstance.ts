@@ -71,8 +71,6 @@ export class ContractInstance {
   unavailable: string | undefined;
   /** The code, decoded once from chain state. */
   code: string | undefined;
-  /** Ran a command in the block being dispatched (its root is reported at the block's end). */
-  touched = false;
   /** The trie of `stateRoot`, once computed. */
   #trie: Trie | undefined;
   #blockReplies: BlockReplies | undefined;
